@@ -2,11 +2,14 @@
 
 #include <string>
 
+#include "raft/bootstrap.h"
+
 namespace coord::raft {
 
-MemoryStorage::MemoryStorage(pb::ConfState initial) {
-  *snapshot_.mutable_metadata()->mutable_conf_state() = std::move(initial);
+MemoryStorage::MemoryStorage(const pb::ConfState& initial) {
   entries_.emplace_back();  // dummy at index 0, term 0
+  for (pb::Entry& e : BootstrapEntries(initial)) entries_.push_back(std::move(e));
+  hard_state_ = BootstrapHardState(initial);
 }
 
 Result<InitialState> MemoryStorage::GetInitialState() const {
@@ -92,6 +95,9 @@ Status MemoryStorage::Compact(uint64_t index) {
   const uint64_t offset = entries_[0].index();
   if (index <= offset) return Status::Ok();
   if (index > LastIndex()) return Status::InvalidArgument("compact beyond the log");
+  if (index > snapshot_.metadata().index()) {
+    return Status::InvalidArgument("compact beyond the latest snapshot");
+  }
   std::vector<pb::Entry> kept;
   kept.reserve(entries_.size() - (index - offset));
   pb::Entry dummy;

@@ -15,8 +15,9 @@ namespace coord::raft {
 
 class MemoryStorage : public Storage {
  public:
-  // A fresh log whose membership is `initial` (the bootstrap configuration).
-  explicit MemoryStorage(pb::ConfState initial = {});
+  // A fresh log. A non-empty `initial` bootstraps a new cluster with those members (see
+  // bootstrap.h); an empty one is a node that learns everything from the leader.
+  explicit MemoryStorage(const pb::ConfState& initial = {});
 
   Result<InitialState> GetInitialState() const override;
   Result<std::vector<pb::Entry>> Entries(uint64_t lo, uint64_t hi,
@@ -35,8 +36,8 @@ class MemoryStorage : public Storage {
   // Records a snapshot of the application's state taken at `index` (<= LastIndex()).
   Result<pb::Snapshot> CreateSnapshot(uint64_t index, const pb::ConfState& conf_state,
                                       std::string data);
-  // Discards entries up to and including `index` (which must be <= the snapshot's index...
-  // or any applied index: entries before it must no longer be needed).
+  // Discards entries up to and including `index`, which must not exceed the latest snapshot's
+  // index: a leader must be able to send either the entries or a snapshot covering them.
   Status Compact(uint64_t index);
 
  private:
