@@ -35,6 +35,8 @@ class Raft {
   void Tick();
   Status Step(const pb::Message& m);
   Result<std::pair<uint64_t, uint64_t>> Propose(std::string data, pb::EntryType type);
+  // Appends several normal entries with one broadcast; returns the first one's (index, term).
+  Result<std::pair<uint64_t, uint64_t>> ProposeBatch(std::vector<std::string> data);
   Status ReadIndex(std::string context);
   Status TransferLeadership(uint64_t to);
   // kTransfer campaigns skip pre-vote and override the voters' leader lease.

@@ -34,6 +34,12 @@ Result<ProposalId> RawNode::Propose(std::string data) {
   return ProposalId{r->first, r->second};
 }
 
+Result<ProposalId> RawNode::ProposeBatch(std::vector<std::string> data) {
+  auto r = raft_->ProposeBatch(std::move(data));
+  if (!r.ok()) return r.status();
+  return ProposalId{r->first, r->second};
+}
+
 Result<ProposalId> RawNode::ProposeConfChange(const pb::ConfChange& change) {
   auto r = raft_->Propose(change.SerializeAsString(), pb::ENTRY_CONF_CHANGE);
   if (!r.ok()) return r.status();

@@ -73,6 +73,9 @@ class RawNode {
   // Appends a command to the log. Leader only: otherwise kNotLeader with a leader hint.
   // kProposalDropped while a leadership transfer is in progress.
   Result<ProposalId> Propose(std::string data);
+  // Appends several commands at consecutive indexes with one round of appends (group commit
+  // at the protocol level). Returns the first command's id; command k is at index + k.
+  Result<ProposalId> ProposeBatch(std::vector<std::string> data);
 
   // Proposes a one-server membership change. Leader only; kBusy while a previous change (or
   // the no-op of the leader's own term) is not yet applied.

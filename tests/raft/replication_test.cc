@@ -36,6 +36,27 @@ TEST(ReplicationTest, ProposalsCommitEverywhereInOrder) {
   }
 }
 
+TEST(ReplicationTest, BatchProposalTakesConsecutiveIndexesInOneAppend) {
+  TestNetwork net({1, 2, 3});
+  ASSERT_EQ(net.Elect(1), 1u);
+  const size_t before = net.delivered.size();
+  auto p = net.node(1).ProposeBatch({"a", "b", "c"});
+  ASSERT_TRUE(p.ok());
+  net.Stabilize();
+  EXPECT_EQ(p->index + 2, net.node(1).GetStatus().last_index);
+  size_t appends_to_2 = 0;
+  for (size_t i = before; i < net.delivered.size(); ++i) {
+    const auto& m = net.delivered[i];
+    if (m.type() == pb::MSG_APPEND && m.to() == 2 && m.entries_size() > 0) {
+      ++appends_to_2;
+      EXPECT_EQ(m.entries_size(), 3);
+    }
+  }
+  EXPECT_EQ(appends_to_2, 1u);
+  EXPECT_EQ(AppliedData(net.state(3)), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_FALSE(net.node(2).ProposeBatch({"x"}).ok());
+}
+
 TEST(ReplicationTest, FollowerRefusesProposalWithLeaderHint) {
   TestNetwork net({1, 2, 3});
   ASSERT_EQ(net.Elect(1), 1u);

@@ -121,7 +121,7 @@ void TestNetwork::Stabilize() {
       if (mutate) mutate(m);
       auto it = nodes_.find(m.to());
       if (it == nodes_.end()) continue;
-      delivered.push_back(m);
+      if (record_delivered) delivered.push_back(m);
       (void)it->second.node->Step(m);
       while (ProcessReady(m.to())) {
       }

@@ -59,8 +59,10 @@ class TestNetwork {
   void Isolate(uint64_t id);
   void Heal() { drop = nullptr; }
 
-  // Every message delivered so far, in order (for assertions on protocol traffic).
+  // Every message delivered so far, in order (for assertions on protocol traffic), unless
+  // record_delivered is false (benchmarks).
   std::vector<pb::Message> delivered;
+  bool record_delivered = true;
 
  private:
   bool ProcessReady(uint64_t id);
