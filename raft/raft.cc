@@ -32,6 +32,10 @@ Status Raft::ValidateMessage(const pb::Message& m) const {
   if (m.from() == 0 || m.from() == id_) return Status::InvalidArgument("bad sender");
   if (m.to() != id_) return Status::InvalidArgument("message addressed to another node");
   if (m.term() == 0) return Status::InvalidArgument("message without a term");
+  if (m.type() == pb::MSG_FORWARD_PROPOSAL || m.type() == pb::MSG_FORWARD_PROPOSAL_RESP ||
+      m.type() == pb::MSG_UNKNOWN || !pb::MessageType_IsValid(m.type())) {
+    return Status::InvalidArgument("not a message for the Raft core");
+  }
   if (m.type() == pb::MSG_APPEND) {
     uint64_t expected = m.index() + 1;
     uint64_t prev_term = m.log_term();

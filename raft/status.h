@@ -24,6 +24,8 @@ class Status {
     kCorruption,           // stored data fails a consistency check
     kIOError,
     kBusy,                 // a conflicting operation is in progress (e.g. a conf change)
+    kTimeout,              // no answer in time: the outcome of a write is unknown
+    kShutdown,             // the node is stopping; the outcome of a write is unknown
   };
 
   Status() = default;
@@ -41,6 +43,8 @@ class Status {
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Busy(std::string msg) { return {Code::kBusy, std::move(msg)}; }
+  static Status Timeout(std::string msg) { return {Code::kTimeout, std::move(msg)}; }
+  static Status Shutdown(std::string msg) { return {Code::kShutdown, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -76,6 +80,8 @@ inline const char* CodeName(Status::Code code) {
     case Status::Code::kCorruption: return "Corruption";
     case Status::Code::kIOError: return "IOError";
     case Status::Code::kBusy: return "Busy";
+    case Status::Code::kTimeout: return "Timeout";
+    case Status::Code::kShutdown: return "Shutdown";
   }
   return "Unknown";
 }

@@ -32,12 +32,12 @@ Status CheckIdentity(const storagepb::MetaRecord& meta, const std::string& clust
                               " (this build reads version " + Str(keys::kFormatVersion) + ")");
   }
   if (meta.cluster_id() != cluster_id) {
-    return Status::Corruption("data directory belongs to cluster '" + meta.cluster_id() +
-                              "', not '" + cluster_id + "'");
+    return Status::Corruption("it belongs to cluster '" + meta.cluster_id() + "', not '" +
+                              cluster_id + "'");
   }
   if (meta.node_id() != node_id) {
-    return Status::Corruption("data directory belongs to node " + Str(meta.node_id()) +
-                              ", not node " + Str(node_id));
+    return Status::Corruption("it belongs to node " + Str(meta.node_id()) + ", not node " +
+                              Str(node_id));
   }
   return Status::Ok();
 }

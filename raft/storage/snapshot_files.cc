@@ -19,10 +19,6 @@ constexpr std::string_view kPrefix = "snap-";
 constexpr std::string_view kSuffix = ".snap";
 constexpr std::string_view kTempSuffix = ".snap.tmp";
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Reads a whole file sequentially, handing each chunk to `consume`.
 template <typename Consume>
 Status ReadFile(leveldb::Env* env, const std::string& path, Consume consume) {
@@ -53,7 +49,7 @@ std::string SnapshotFiles::FileName(uint64_t index, uint64_t term, uint64_t sequ
 
 bool SnapshotFiles::IsSnapshotFile(const std::string& file_name) {
   return file_name.starts_with(kPrefix) &&
-         (EndsWith(file_name, kSuffix) || EndsWith(file_name, kTempSuffix));
+         (file_name.ends_with(kSuffix) || file_name.ends_with(kTempSuffix));
 }
 
 Result<storagepb::SnapshotFileRecord> SnapshotFiles::Write(uint64_t index, uint64_t term,
