@@ -34,13 +34,14 @@ class StringSource : public SnapshotSource {
 }  // namespace
 
 ApplyWorker::ApplyWorker(StateMachine* state_machine, ProposalTracker* proposals,
-                         uint64_t applied, pb::ConfState conf, uint64_t snapshot_every,
-                         SnapshotCaptured on_snapshot)
+                         uint64_t applied, uint64_t applied_term, pb::ConfState conf,
+                         uint64_t snapshot_every, SnapshotCaptured on_snapshot)
     : state_machine_(state_machine),
       proposals_(proposals),
       snapshot_every_(snapshot_every),
       on_snapshot_(std::move(on_snapshot)),
       conf_(std::move(conf)),
+      applied_term_(applied_term),
       last_snapshot_index_(applied),
       applied_(applied) {
   thread_ = std::thread([this] { Run(); });
@@ -109,6 +110,7 @@ void ApplyWorker::ApplyBatch(Batch& batch) {
     COORD_INVARIANT(s.ok(), "snapshot-restores", s.ToString());
     conf_ = batch.snapshot->metadata().conf_state();
     last_snapshot_index_ = batch.snapshot->metadata().index();
+    applied_term_ = batch.snapshot->metadata().term();
     Log(LogLevel::kInfo, "snapshot_installed", "index", last_snapshot_index_);
     std::lock_guard<std::mutex> lock(mu_);
     applied_ = std::max(applied_, last_snapshot_index_);
@@ -122,6 +124,7 @@ void ApplyWorker::ApplyBatch(Batch& batch) {
     } else {
       response = state_machine_->Apply(e.index(), e.data());
     }
+    applied_term_ = e.term();
     proposals_->Resolve(e.index(), e.term(), response);
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -140,7 +143,7 @@ void ApplyWorker::ApplyBatch(Batch& batch) {
   }
   if (capture) {
     last_snapshot_index_ = applied;
-    on_snapshot_(state_machine_->CaptureSnapshot(), conf_);
+    on_snapshot_(state_machine_->CaptureSnapshot(), applied_term_, conf_);
   }
 }
 

@@ -34,12 +34,15 @@ class ApplyWorker {
     std::optional<pb::Snapshot> snapshot;  // installed before `entries`
     std::vector<pb::Entry> entries;
   };
-  // Called on the apply thread with a captured snapshot and the membership at its index.
-  using SnapshotCaptured = std::function<void(std::unique_ptr<SnapshotWriter>, pb::ConfState)>;
+  // Called on the apply thread with a captured snapshot, the term of the entry at its index
+  // and the membership at its index.
+  using SnapshotCaptured =
+      std::function<void(std::unique_ptr<SnapshotWriter>, uint64_t term, pb::ConfState)>;
 
   // `applied` and `conf` describe the state machine as restored before the worker starts.
   ApplyWorker(StateMachine* state_machine, ProposalTracker* proposals, uint64_t applied,
-              pb::ConfState conf, uint64_t snapshot_every, SnapshotCaptured on_snapshot);
+              uint64_t applied_term, pb::ConfState conf, uint64_t snapshot_every,
+              SnapshotCaptured on_snapshot);
   ~ApplyWorker();
   ApplyWorker(const ApplyWorker&) = delete;
   ApplyWorker& operator=(const ApplyWorker&) = delete;
@@ -65,6 +68,7 @@ class ApplyWorker {
 
   // Owned by the apply thread.
   pb::ConfState conf_;
+  uint64_t applied_term_;
   uint64_t last_snapshot_index_;
 
   mutable std::mutex mu_;

@@ -79,9 +79,10 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   if (!raw.ok()) return raw.status();
   node->raw_ = std::move(*raw);
   node->apply_ = std::make_unique<ApplyWorker>(
-      state_machine, &node->proposals_, snap.index(), snap.conf_state(), options.snapshot_every,
-      [n = node.get()](std::unique_ptr<SnapshotWriter> w, pb::ConfState cs) {
-        n->OnSnapshotCaptured(std::move(w), std::move(cs));
+      state_machine, &node->proposals_, snap.index(), snap.term(), snap.conf_state(),
+      options.snapshot_every,
+      [n = node.get()](std::unique_ptr<SnapshotWriter> w, uint64_t term, pb::ConfState cs) {
+        n->OnSnapshotCaptured(std::move(w), term, std::move(cs));
       });
   node->peers_ = options.peers;
   node->RefreshStatus();
@@ -369,41 +370,42 @@ void RaftNode::HandleCommittedConfChanges(const std::vector<pb::Entry>& committe
   }
 }
 
-void RaftNode::OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, pb::ConfState conf) {
-  // Runs on the apply thread: serialization happens on the snapshot thread so that apply
-  // continues meanwhile.
+void RaftNode::OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64_t term,
+                                  pb::ConfState conf) {
+  // Runs on the apply thread. Serializing and writing the file happen on the snapshot thread,
+  // so apply and the Raft loop continue meanwhile; only recording it is on the Raft thread.
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
-  snapshot_thread_ = std::thread([this, w = std::move(writer), conf = std::move(conf)]() mutable {
+  snapshot_thread_ = std::thread([this, w = std::move(writer), term, conf = std::move(conf)] {
     const auto start = Clock::now();
     StringSink sink;
     Status s = w->WriteTo(sink);
-    if (!s.ok()) {
-      Log(LogLevel::kError, "snapshot_failed", "index", w->index(), "error", s.ToString());
+    Result<LeveldbStorage::PreparedSnapshot> prepared =
+        s.ok() ? storage_->PrepareSnapshot(w->index(), term, conf, sink.data)
+               : Result<LeveldbStorage::PreparedSnapshot>(s);
+    if (!prepared.ok()) {
+      Log(LogLevel::kError, "snapshot_failed", "index", w->index(), "error",
+          prepared.status().ToString());
       apply_->SnapshotDone();
       return;
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    boost::asio::post(io_, [this, index = w->index(), conf = std::move(conf),
-                            data = std::move(sink.data), seconds]() mutable {
-      RecordSnapshot(index, std::move(conf), std::move(data), seconds);
-    });
+    boost::asio::post(io_, [this, p = std::move(*prepared), bytes = sink.data.size(),
+                            seconds]() mutable { RecordSnapshot(std::move(p), bytes, seconds); });
   });
 }
 
-void RaftNode::RecordSnapshot(uint64_t index, pb::ConfState conf, std::string data,
+void RaftNode::RecordSnapshot(LeveldbStorage::PreparedSnapshot prepared, uint64_t bytes,
                               double seconds) {
-  const uint64_t bytes = data.size();
-  if (index > storage_->snapshot_metadata().index()) {
-    auto meta = storage_->CreateSnapshot(index, conf, data);
-    if (!meta.ok()) {
-      Log(LogLevel::kError, "snapshot_record_failed", "index", index, "error",
-          meta.status().ToString());
-    } else if (index > options_.snapshot_catchup_entries) {
-      const uint64_t compact_to = index - options_.snapshot_catchup_entries;
-      if (compact_to >= storage_->FirstIndex()) {
-        Status s = storage_->Compact(compact_to);
-        if (!s.ok()) Log(LogLevel::kError, "compaction_failed", "error", s.ToString());
-      }
+  const uint64_t index = prepared.metadata.index();
+  auto meta = storage_->CommitSnapshot(std::move(prepared));
+  if (!meta.ok()) {
+    Log(LogLevel::kWarn, "snapshot_not_recorded", "index", index, "error",
+        meta.status().ToString());
+  } else if (index > options_.snapshot_catchup_entries) {
+    const uint64_t compact_to = index - options_.snapshot_catchup_entries;
+    if (compact_to >= storage_->FirstIndex()) {
+      Status s = storage_->Compact(compact_to);
+      if (!s.ok()) Log(LogLevel::kError, "compaction_failed", "error", s.ToString());
     }
   }
   {

@@ -137,8 +137,9 @@ class RaftNode {
   void OnTick();
   void ProcessReady();
   void HandleCommittedConfChanges(const std::vector<pb::Entry>& committed);
-  void OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, pb::ConfState conf);
-  void RecordSnapshot(uint64_t index, pb::ConfState conf, std::string data, double seconds);
+  void OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64_t term,
+                          pb::ConfState conf);
+  void RecordSnapshot(LeveldbStorage::PreparedSnapshot prepared, uint64_t bytes, double seconds);
   void ExpireReads(std::chrono::steady_clock::time_point now);
   void ExpireForwards(std::chrono::steady_clock::time_point now);
   void RefreshStatus();

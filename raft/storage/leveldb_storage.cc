@@ -132,6 +132,8 @@ Result<std::unique_ptr<LeveldbStorage>> LeveldbStorage::Open(const LeveldbStorag
   storage->membership_ = std::move(st.membership);
   storage->snapshot_ = std::move(st.snapshot);
   storage->snapshot_file_ = std::move(st.snapshot_file);
+  storage->next_snapshot_sequence_ =
+      storage->snapshot_file_ ? storage->snapshot_file_->sequence() + 1 : 1;
   storage->log_ = std::move(st.log);
 
   // Snapshot files no record refers to: replaced ones whose removal a crash interrupted, and
@@ -262,24 +264,53 @@ Result<pb::SnapshotMetadata> LeveldbStorage::CreateSnapshot(uint64_t index,
   if (!s.ok()) return s;
   if (index <= snapshot_.index()) return Status::InvalidArgument("snapshot out of date");
   if (index > log_.LastIndex()) return Status::InvalidArgument("snapshot index beyond the log");
-  pb::SnapshotMetadata metadata;
-  metadata.set_index(index);
-  metadata.set_term(log_.Term(index).value());  // compacted <= snapshot_.index() < index
-  *metadata.mutable_conf_state() = conf_state;
+  // compacted <= snapshot_.index() < index, so the entry's term is still known.
+  Result<PreparedSnapshot> prepared =
+      PrepareSnapshot(index, log_.Term(index).value(), conf_state, data);
+  if (!prepared.ok()) return prepared.status();
+  return CommitSnapshot(std::move(prepared).value());
+}
 
-  Result<storagepb::SnapshotFileRecord> file = WriteSnapshotFile(metadata, data);
+Result<LeveldbStorage::PreparedSnapshot> LeveldbStorage::PrepareSnapshot(
+    uint64_t index, uint64_t term, const pb::ConfState& conf_state, std::string_view data) {
+  PreparedSnapshot prepared;
+  prepared.metadata.set_index(index);
+  prepared.metadata.set_term(term);
+  *prepared.metadata.mutable_conf_state() = conf_state;
+  Result<storagepb::SnapshotFileRecord> file = WriteSnapshotFile(prepared.metadata, data);
   if (!file.ok()) return file.status();
+  prepared.file = std::move(file).value();
+  return prepared;
+}
+
+Result<pb::SnapshotMetadata> LeveldbStorage::CommitSnapshot(PreparedSnapshot prepared) {
+  const pb::SnapshotMetadata& metadata = prepared.metadata;
+  Status s = CheckWritable();
+  if (s.ok() && metadata.index() <= snapshot_.index()) {
+    // A newer snapshot (e.g. one installed from the leader) arrived meanwhile.
+    s = Status::InvalidArgument("snapshot out of date");
+  }
+  if (s.ok() && metadata.index() > log_.LastIndex()) {
+    s = Status::InvalidArgument("snapshot index beyond the log");
+  }
+  if (s.ok() && log_.Term(metadata.index()).value() != metadata.term()) {
+    s = Status::InvalidArgument("snapshot term does not match the log");
+  }
+  if (!s.ok()) {
+    (void)snapshot_files_.Remove(prepared.file.file_name());
+    return s;
+  }
   leveldb::WriteBatch batch;
-  PutSnapshot(metadata, file.value(), &batch);
+  PutSnapshot(metadata, prepared.file, &batch);
   s = Write(&batch);
   if (!s.ok()) return s;
 
   const std::optional<storagepb::SnapshotFileRecord> replaced = std::move(snapshot_file_);
   snapshot_ = metadata;
-  membership_ = conf_state;
-  snapshot_file_ = std::move(file).value();
+  membership_ = metadata.conf_state();
+  snapshot_file_ = std::move(prepared.file);
   RemoveReplacedSnapshotFile(replaced);
-  return metadata;
+  return snapshot_;
 }
 
 Status LeveldbStorage::Compact(uint64_t index) {
@@ -347,7 +378,8 @@ Status LeveldbStorage::CheckWritable() const {
 
 Result<storagepb::SnapshotFileRecord> LeveldbStorage::WriteSnapshotFile(
     const pb::SnapshotMetadata& metadata, std::string_view data) {
-  const uint64_t sequence = snapshot_file_ ? snapshot_file_->sequence() + 1 : 1;
+  // Unique across concurrent PrepareSnapshot calls and snapshot installs.
+  const uint64_t sequence = next_snapshot_sequence_.fetch_add(1, std::memory_order_relaxed);
   Result<storagepb::SnapshotFileRecord> file =
       snapshot_files_.Write(metadata.index(), metadata.term(), sequence, data);
   if (file.ok()) bytes_written_.fetch_add(data.size(), std::memory_order_relaxed);

@@ -22,8 +22,8 @@
 // directory that recovery refuses to open: one leaving the hard state's commit index beyond
 // the last log index, and a snapshot at index 0.
 //
-// Thread-safety: none, except stats(), which any thread may call. One owner -- the thread or
-// strand that drives the RawNode -- makes every other call.
+// Thread-safety: none, except stats() and PrepareSnapshot(), which any thread may call. One
+// owner -- the thread or strand that drives the RawNode -- makes every other call.
 #pragma once
 
 #include <atomic>
@@ -123,6 +123,20 @@ class LeveldbStorage final : public Storage {
   Result<pb::SnapshotMetadata> CreateSnapshot(uint64_t index, const pb::ConfState& conf_state,
                                               std::string_view data);
 
+  // The same in two steps, so that a large snapshot's file is written off the owner's thread:
+  // PrepareSnapshot may be called from any thread, concurrently with the owner's calls (it
+  // only writes a new file and reads nothing the owner changes); CommitSnapshot, on the owner,
+  // records it. `term` is the term of the entry at `index`. CommitSnapshot refuses (and
+  // removes the file of) a snapshot no newer than the current one, beyond the log, or whose
+  // term does not match the log.
+  struct PreparedSnapshot {
+    pb::SnapshotMetadata metadata;
+    storagepb::SnapshotFileRecord file;
+  };
+  Result<PreparedSnapshot> PrepareSnapshot(uint64_t index, uint64_t term,
+                                           const pb::ConfState& conf_state, std::string_view data);
+  Result<pb::SnapshotMetadata> CommitSnapshot(PreparedSnapshot prepared);
+
   // Discards the entries up to and including `index` (keeping its term for Term(index)):
   // point deletes of exactly the discarded keys plus the new log bounds, in one write. No-op
   // if index <= the compaction point. InvalidArgument if index > LastIndex() or index > the
@@ -184,6 +198,7 @@ class LeveldbStorage final : public Storage {
 
   Status write_error_;  // the first failed write; sticky
 
+  std::atomic<uint64_t> next_snapshot_sequence_{1};
   std::atomic<uint64_t> writes_{0};
   std::atomic<uint64_t> bytes_written_{0};
 };
