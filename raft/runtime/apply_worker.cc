@@ -73,6 +73,11 @@ uint64_t ApplyWorker::applied() const {
   return applied_;
 }
 
+uint64_t ApplyWorker::snapshots_installed() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return snapshots_installed_;
+}
+
 void ApplyWorker::SnapshotDone() {
   std::lock_guard<std::mutex> lock(mu_);
   snapshot_in_progress_ = false;
@@ -114,6 +119,7 @@ void ApplyWorker::ApplyBatch(Batch& batch) {
     Log(LogLevel::kInfo, "snapshot_installed", "index", last_snapshot_index_);
     std::lock_guard<std::mutex> lock(mu_);
     applied_ = std::max(applied_, last_snapshot_index_);
+    ++snapshots_installed_;
   }
   for (const pb::Entry& e : batch.entries) {
     std::string response;

@@ -51,6 +51,8 @@ class ApplyWorker {
   // Runs `done` once everything up to `index` is applied (at once, on the caller, if it is).
   void WhenApplied(uint64_t index, std::function<void()> done);
   uint64_t applied() const;
+  // Snapshots received from the leader and installed so far.
+  uint64_t snapshots_installed() const;
   // The snapshot handed out last was written (or failed): another may be captured.
   void SnapshotDone();
   // Applies what is queued, then stops the thread. Waiters still pending are dropped.
@@ -77,6 +79,7 @@ class ApplyWorker {
   std::multimap<uint64_t, std::function<void()>> waiters_;    // GUARDED_BY(mu_)
   uint64_t applied_;                                          // GUARDED_BY(mu_)
   bool snapshot_in_progress_ = false;                         // GUARDED_BY(mu_)
+  uint64_t snapshots_installed_ = 0;                          // GUARDED_BY(mu_)
   bool stopping_ = false;                                     // GUARDED_BY(mu_)
   std::thread thread_;
 };

@@ -399,7 +399,8 @@ void RaftNode::RecordSnapshot(LeveldbStorage::PreparedSnapshot prepared, uint64_
   const uint64_t index = prepared.metadata.index();
   auto meta = storage_->CommitSnapshot(std::move(prepared));
   if (!meta.ok()) {
-    Log(LogLevel::kWarn, "snapshot_not_recorded", "index", index, "error",
+    // Normal when a newer snapshot was installed from the leader meanwhile.
+    Log(LogLevel::kInfo, "snapshot_not_recorded", "index", index, "error",
         meta.status().ToString());
   } else if (index > options_.snapshot_catchup_entries) {
     const uint64_t compact_to = index - options_.snapshot_catchup_entries;
@@ -450,6 +451,7 @@ NodeStatus RaftNode::status() const {
     s = status_;
   }
   s.applied = apply_ ? apply_->applied() : 0;
+  s.snapshots_installed = apply_ ? apply_->snapshots_installed() : 0;
   s.proposals_pending = proposals_.size();
   return s;
 }

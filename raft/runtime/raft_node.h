@@ -66,6 +66,7 @@ struct NodeStatus {
   std::map<uint64_t, std::string> peers;
   uint64_t leader_changes = 0;
   uint64_t snapshots_taken = 0;
+  uint64_t snapshots_installed = 0;  // received from a leader
   uint64_t last_snapshot_bytes = 0;
   double last_snapshot_seconds = 0;
   uint64_t proposals_pending = 0;

@@ -1,0 +1,138 @@
+// The Raft runtime with real components: leveldb data directories, TCP on loopback, the
+// apply thread. (Process-level kill -9 tests live with coordd.)
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "tests/runtime/local_cluster.h"
+
+namespace coord::raft::testing {
+namespace {
+
+TEST(RaftNodeTest, ElectsLeaderAndReplicatesWrites) {
+  LocalCluster c(3);
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.Put(leader, "k" + std::to_string(i), std::to_string(i));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->rfind("index:", 0), 0u);
+  }
+  for (uint64_t id : {1, 2, 3}) {
+    auto v = c.Get(id, "k19");
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    EXPECT_EQ(v->value_or(""), "19") << "node " << id;
+  }
+}
+
+TEST(RaftNodeTest, FollowerForwardsWritesToLeader) {
+  LocalCluster c(3);
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  const uint64_t follower = leader == 1 ? 2 : 1;
+  auto r = c.Put(follower, "via-follower", "yes");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto v = c.Get(leader, "via-follower");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->value_or(""), "yes");
+}
+
+TEST(RaftNodeTest, NewLeaderAfterLeaderStopsAndOldLeaderCatchesUp) {
+  LocalCluster c(3);
+  const uint64_t first = c.AwaitLeader();
+  ASSERT_NE(first, 0u);
+  ASSERT_TRUE(c.Put(first, "before", "1").ok());
+  c.StopNode(first);
+  const uint64_t second = c.AwaitLeader();
+  ASSERT_NE(second, 0u);
+  ASSERT_NE(second, first);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(c.Put(second, "after" + std::to_string(i), "2").ok());
+  c.StartNode(first);
+  ASSERT_TRUE(LocalCluster::Eventually([&] { return c.replica(first).kv->Get("after9").has_value(); }));
+  EXPECT_EQ(c.replica(first).kv->Get("before").value_or(""), "1");
+}
+
+TEST(RaftNodeTest, LaggingFollowerCatchesUpFromSnapshot) {
+  LocalCluster c(3, [](RaftNodeOptions& o) {
+    o.snapshot_every = 50;
+    o.snapshot_catchup_entries = 10;
+    o.snapshot_chunk_size = 256;
+  });
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  const uint64_t lagging = leader == 3 ? 2 : 3;
+  c.StopNode(lagging);
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(c.Put(leader, "s" + std::to_string(i), "v").ok());
+  ASSERT_TRUE(LocalCluster::Eventually([&] { return c.node(leader).status().snapshots_taken > 0; }));
+  ASSERT_TRUE(LocalCluster::Eventually(
+      [&] { return c.replica(leader).storage->FirstIndex() > 20; }));
+  c.StartNode(lagging);
+  ASSERT_TRUE(LocalCluster::Eventually([&] { return c.replica(lagging).kv->size() == 300; }));
+  // The entries it missed were compacted on the leader: it can only have caught up by
+  // installing the leader's snapshot.
+  EXPECT_GE(c.node(lagging).status().snapshots_installed, 1u);
+}
+
+TEST(RaftNodeTest, RestartRecoversFromDisk) {
+  LocalCluster c(3, [](RaftNodeOptions& o) { o.snapshot_every = 30; });
+  uint64_t leader = c.AwaitLeader();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(c.Put(leader, "r" + std::to_string(i), "x").ok());
+  for (uint64_t id : {1, 2, 3}) c.StopNode(id);
+  for (uint64_t id : {1, 2, 3}) c.StartNode(id);
+  leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  auto v = c.Get(leader, "r99");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->value_or(""), "x");
+  for (uint64_t id : {1, 2, 3}) {
+    ASSERT_TRUE(LocalCluster::Eventually([&] { return c.replica(id).kv->size() == 100; }));
+  }
+}
+
+TEST(RaftNodeTest, GroupCommitSharesFsyncs) {
+  LocalCluster c(3);
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  const uint64_t writes_before = c.replica(leader).storage->stats().writes;
+  constexpr int kClients = 64, kPerClient = 20;
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kClients; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < kPerClient; ++i) {
+        if (c.Put(leader, "g" + std::to_string(t) + "-" + std::to_string(i), "v").ok()) ++ok;
+      }
+    });
+  }
+  for (auto& th : clients) th.join();
+  ASSERT_EQ(ok.load(), kClients * kPerClient);
+  const uint64_t syncs = c.replica(leader).storage->stats().writes - writes_before;
+  const double per_write = static_cast<double>(syncs) / (kClients * kPerClient);
+  std::printf("leader synced writes per committed write with %d concurrent clients: %.3f\n",
+              kClients, per_write);
+  EXPECT_LT(per_write, 0.5);
+}
+
+TEST(RaftNodeTest, MinorityFailsFastWithoutLeader) {
+  LocalCluster c(3);
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  const uint64_t survivor = leader == 1 ? 2 : 1;
+  for (uint64_t id : {1, 2, 3}) {
+    if (id != survivor) c.StopNode(id);
+  }
+  // The survivor loses its leader (check-quorum / election timeout) and then refuses.
+  ASSERT_TRUE(LocalCluster::Eventually([&] { return c.node(survivor).status().leader == 0; }));
+  auto r = c.Put(survivor, "x", "y", std::chrono::seconds(10));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().code() == Status::Code::kProposalDropped ||
+              r.status().code() == Status::Code::kTimeout)
+      << r.status().ToString();
+  auto g = c.Get(survivor, "x");
+  EXPECT_FALSE(g.ok());
+}
+
+}  // namespace
+}  // namespace coord::raft::testing
