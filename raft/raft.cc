@@ -33,6 +33,7 @@ Status Raft::ValidateMessage(const pb::Message& m) const {
   if (m.to() != id_) return Status::InvalidArgument("message addressed to another node");
   if (m.term() == 0) return Status::InvalidArgument("message without a term");
   if (m.type() == pb::MSG_FORWARD_PROPOSAL || m.type() == pb::MSG_FORWARD_PROPOSAL_RESP ||
+      m.type() == pb::MSG_LEADER_CALL || m.type() == pb::MSG_LEADER_CALL_RESP ||
       m.type() == pb::MSG_UNKNOWN || !pb::MessageType_IsValid(m.type())) {
     return Status::InvalidArgument("not a message for the Raft core");
   }

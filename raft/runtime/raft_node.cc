@@ -40,6 +40,18 @@ class StringSource : public SnapshotSource {
   size_t offset_ = 0;
 };
 
+// Rebuilds a Status a leader-call handler returned on another node.
+Status HandlerError(Status::Code code, const std::string& message) {
+  switch (code) {
+    case Status::Code::kInvalidArgument: return Status::InvalidArgument(message);
+    case Status::Code::kBusy: return Status::Busy(message);
+    case Status::Code::kCorruption: return Status::Corruption(message);
+    case Status::Code::kIOError: return Status::IOError(message);
+    case Status::Code::kTimeout: return Status::Timeout(message);
+    default: return Status::ProposalDropped(message);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options,
@@ -194,6 +206,10 @@ void RaftNode::Drain() {
       HandleForwardedProposal(m);
     } else if (m.type() == pb::MSG_FORWARD_PROPOSAL_RESP) {
       HandleForwardResponse(m);
+    } else if (m.type() == pb::MSG_LEADER_CALL) {
+      HandleLeaderCall(m);
+    } else if (m.type() == pb::MSG_LEADER_CALL_RESP) {
+      HandleLeaderCallResponse(m);
     } else if (Status s = raw_->Step(m); !s.ok()) {
       Log(LogLevel::kWarn, "raft_message_refused", "from", m.from(), "error", s.ToString());
     }
@@ -287,6 +303,94 @@ void RaftNode::HandleForwardResponse(const pb::Message& m) {
   }
 }
 
+void RaftNode::SetLeaderCallHandler(LeaderCallHandler handler) {
+  boost::asio::post(io_, [this, h = std::move(handler)]() mutable {
+    leader_call_handler_ = std::move(h);
+  });
+}
+
+void RaftNode::CallLeader(std::string payload, std::function<void(Result<std::string>)> done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) {
+      done(Status::Shutdown("node is stopping"));
+      return;
+    }
+  }
+  boost::asio::post(io_, [this, payload = std::move(payload), done = std::move(done)]() mutable {
+    if (raw_->role() == Role::kLeader) {
+      if (!leader_call_handler_) {
+        done(Status::ProposalDropped("no leader call handler"));
+        return;
+      }
+      done(leader_call_handler_(payload));
+      return;
+    }
+    const uint64_t leader = raw_->leader();
+    if (leader == 0 || leader == options_.id) {
+      done(Status::ProposalDropped("no leader"));
+      return;
+    }
+    const std::string id = std::to_string(next_call_id_++);
+    pb::Message m;
+    m.set_type(pb::MSG_LEADER_CALL);
+    m.set_from(options_.id);
+    m.set_to(leader);
+    m.set_term(raw_->term());
+    m.set_context(id);
+    m.add_entries()->set_data(std::move(payload));
+    leader_calls_[id] = PendingCall{std::move(done), Clock::now() + options_.propose_timeout};
+    transport_->Send({std::move(m)});
+  });
+}
+
+void RaftNode::HandleLeaderCall(const pb::Message& m) {
+  pb::Message resp;
+  resp.set_type(pb::MSG_LEADER_CALL_RESP);
+  resp.set_from(options_.id);
+  resp.set_to(m.from());
+  resp.set_term(raw_->term());
+  resp.set_context(m.context());
+  if (raw_->role() != Role::kLeader || !leader_call_handler_ || m.entries_size() != 1) {
+    resp.set_reject(true);
+  } else {
+    Result<std::string> answer = leader_call_handler_(m.entries(0).data());
+    if (answer.ok()) {
+      resp.add_entries()->set_data(std::move(*answer));
+    } else {
+      // An error the handler chose: carried as text with the code in `index`.
+      resp.set_index(static_cast<uint64_t>(answer.status().code()));
+      resp.add_entries()->set_data(answer.status().message());
+    }
+  }
+  transport_->Send({std::move(resp)});
+}
+
+void RaftNode::HandleLeaderCallResponse(const pb::Message& m) {
+  auto it = leader_calls_.find(m.context());
+  if (it == leader_calls_.end()) return;
+  PendingCall call = std::move(it->second);
+  leader_calls_.erase(it);
+  if (m.reject() || m.entries_size() != 1) {
+    call.done(Status::ProposalDropped("the node we took for leader is not the leader"));
+  } else if (m.index() != 0) {
+    call.done(HandlerError(static_cast<Status::Code>(m.index()), m.entries(0).data()));
+  } else {
+    call.done(m.entries(0).data());
+  }
+}
+
+void RaftNode::ExpireLeaderCalls(Clock::time_point now) {
+  for (auto it = leader_calls_.begin(); it != leader_calls_.end();) {
+    if (it->second.deadline <= now) {
+      it->second.done(Status::Timeout("the leader did not answer in time"));
+      it = leader_calls_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void RaftNode::ExpireForwards(Clock::time_point now) {
   for (auto it = forwarded_.begin(); it != forwarded_.end();) {
     if (it->second.deadline <= now) {
@@ -307,6 +411,7 @@ void RaftNode::OnTick() {
   proposals_.ExpireDeadlines(now);
   ExpireReads(now);
   ExpireForwards(now);
+  ExpireLeaderCalls(now);
   RefreshStatus();
   ticker_.expires_after(options_.tick);
   ticker_.async_wait([this](const boost::system::error_code& ec) {
@@ -472,6 +577,8 @@ void RaftNode::Stop() {
       for (auto& done : batch.callbacks) done(Status::Shutdown("node is stopping"));
     }
     forwarded_.clear();
+    for (auto& [id, call] : leader_calls_) call.done(Status::Shutdown("node is stopping"));
+    leader_calls_.clear();
     io_.stop();
   });
   if (raft_thread_.joinable()) raft_thread_.join();

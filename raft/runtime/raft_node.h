@@ -102,6 +102,15 @@ class RaftNode {
   // kTimeout, kShutdown. Many concurrent reads share one heartbeat round.
   void ReadBarrier(std::function<void(Status)> done);
 
+  // Leader calls: a small request answered by the leader's handler without a log entry (for
+  // state only the leader keeps, such as lease deadlines). From a follower it travels over
+  // the peer link. `done` gets the handler's answer, or kProposalDropped (no leader / the
+  // receiver was not the leader: not handled), kTimeout (unknown), kShutdown.
+  using LeaderCallHandler = std::function<Result<std::string>(std::string_view payload)>;
+  // Runs on the Raft thread; must be quick and not block. Set before Start's first traffic.
+  void SetLeaderCallHandler(LeaderCallHandler handler);
+  void CallLeader(std::string payload, std::function<void(Result<std::string>)> done);
+
   // Proposes a membership change; `address` is the peer address of an added node.
   void ChangeMembership(pb::ConfChangeType type, uint64_t node, const std::string& address,
                         std::function<void(Status)> done);
@@ -135,6 +144,9 @@ class RaftNode {
   void ProposeOrForward(std::vector<PendingProposal> proposals);
   void HandleForwardedProposal(const pb::Message& m);
   void HandleForwardResponse(const pb::Message& m);
+  void HandleLeaderCall(const pb::Message& m);
+  void HandleLeaderCallResponse(const pb::Message& m);
+  void ExpireLeaderCalls(std::chrono::steady_clock::time_point now);
   void OnTick();
   void ProcessReady();
   void HandleCommittedConfChanges(const std::vector<pb::Entry>& committed);
@@ -160,6 +172,13 @@ class RaftNode {
   std::map<std::string, PendingRead> reads_in_flight_;
   uint64_t next_forward_id_ = 1;
   std::map<std::string, ForwardedBatch> forwarded_;  // proposals handed to the leader
+  struct PendingCall {
+    std::function<void(Result<std::string>)> done;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::map<std::string, PendingCall> leader_calls_;  // calls sent to the leader
+  uint64_t next_call_id_ = 1;
+  LeaderCallHandler leader_call_handler_;
   std::map<uint64_t, std::string> peers_;
 
   ProposalTracker proposals_;

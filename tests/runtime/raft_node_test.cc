@@ -115,6 +115,34 @@ TEST(RaftNodeTest, GroupCommitSharesFsyncs) {
   EXPECT_LT(per_write, 0.5);
 }
 
+TEST(RaftNodeTest, LeaderCallsReachTheLeaderFromAnyNode) {
+  LocalCluster c(3);
+  for (uint64_t id : {1, 2, 3}) {
+    c.node(id).SetLeaderCallHandler([id](std::string_view payload) -> Result<std::string> {
+      if (payload == "bad") return Status::InvalidArgument("bad payload");
+      return "leader " + std::to_string(id) + " got " + std::string(payload);
+    });
+  }
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  for (uint64_t via : {1, 2, 3}) {
+    std::promise<Result<std::string>> p;
+    auto f = p.get_future();
+    c.node(via).CallLeader("ping", [&p](Result<std::string> r) { p.set_value(r); });
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    auto r = f.get();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(*r, "leader " + std::to_string(leader) + " got ping");
+  }
+  std::promise<Result<std::string>> p;
+  auto f = p.get_future();
+  c.node(leader == 1 ? 2 : 1).CallLeader("bad", [&p](Result<std::string> r) { p.set_value(r); });
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto r = f.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+}
+
 TEST(RaftNodeTest, MinorityFailsFastWithoutLeader) {
   LocalCluster c(3);
   const uint64_t leader = c.AwaitLeader();
