@@ -25,6 +25,9 @@ class Inflights {
   void Add(uint64_t last_index, uint64_t bytes);
   // Frees every in-flight append whose last index is <= `index`.
   void FreeLE(uint64_t index);
+  // Frees the oldest in-flight append: used when a heartbeat response shows the follower is
+  // alive but the appends that filled the window may all have been lost.
+  void FreeFirstOne();
   void Reset();
   bool Full() const;
   size_t Count() const { return items_.size(); }

@@ -279,6 +279,10 @@ void Raft::HandleAppendResponse(const pb::Message& m, Progress& pr) {
 void Raft::HandleHeartbeatResponse(const pb::Message& m, Progress& pr) {
   pr.recent_active = true;
   pr.probe_sent = false;
+  // If every append in the window was lost, no acknowledgement will ever free it: open one
+  // slot so the next append reaches the follower, whose rejection (on a gap) or
+  // acknowledgement then resynchronizes the pipeline.
+  if (pr.state == ProgressState::kReplicate && pr.inflights.Full()) pr.inflights.FreeFirstOne();
   if (pr.state == ProgressState::kSnapshot) {
     SendSnapshotChunk(m.from(), pr);  // retransmit a chunk that may have been lost
   } else if (pr.match < log_.LastIndex()) {

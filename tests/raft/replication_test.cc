@@ -173,6 +173,22 @@ TEST(ReplicationTest, InflightLimitBoundsUnacknowledgedAppends) {
   EXPECT_EQ(AppliedData(net.state(1)).size(), 10u);
 }
 
+TEST(ReplicationTest, LostAppendsFillingTheWindowAreRecoveredByHeartbeat) {
+  // Found by the simulation: with the in-flight window full of lost appends, nothing would
+  // ever be acknowledged again, and the follower stayed behind forever.
+  TestNetwork net({1, 2, 3}, [](Config& c) { c.max_inflight_msgs = 1; });
+  ASSERT_EQ(net.Elect(1), 1u);
+  ASSERT_TRUE(net.node(1).Propose("warm").ok());
+  net.Stabilize();
+  net.drop = [](const pb::Message& m) { return m.type() == pb::MSG_APPEND && m.to() == 2; };
+  ASSERT_TRUE(net.node(1).Propose("lost").ok());
+  net.Stabilize();
+  net.Heal();
+  ASSERT_TRUE(net.node(1).Propose("later").ok());
+  net.Tick(1, 3);
+  EXPECT_EQ(AppliedData(net.state(2)), (std::vector<std::string>{"warm", "lost", "later"}));
+}
+
 TEST(ReplicationTest, MessageSizeLimitSplitsAppends) {
   TestNetwork net({1, 2}, [](Config& c) { c.max_size_per_msg = 1; });
   ASSERT_EQ(net.Elect(1), 1u);
