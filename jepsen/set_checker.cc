@@ -1,0 +1,183 @@
+#include "jepsen/set_checker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace coord::jepsen {
+
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+Status Malformed(const PairedHistory& h, const Operation& op, const std::string& what) {
+  const Op& rec = h.history[op.complete_op.value_or(op.invoke_op)];
+  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
+  return Status::InvalidArgument(where + what);
+}
+
+struct Read {
+  size_t op;
+  int64_t invoke, complete;
+  std::unordered_set<int64_t> elements;
+};
+
+struct Element {
+  std::vector<size_t> adds;        // every add of it
+  int64_t first_add_invoke = kNever;  // earliest invoke of an add that did not fail
+  int64_t acked = kNever;           // earliest completion of an ok add
+  size_t acked_op = 0;
+  int64_t seen = kNever;            // earliest completion of a read that returned it
+  size_t seen_op = 0;
+  bool any_ok = false, any_info = false;
+  int64_t visible() const { return std::min(acked, seen); }
+};
+
+}  // namespace
+
+Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
+  auto started = std::chrono::steady_clock::now();
+  std::map<int64_t, Element> elements;
+  std::vector<Read> reads;
+  for (const Operation& op : history.operations) {
+    if (op.f == "add") {
+      if (!op.input.is_number_integer()) return Malformed(history, op, "an add's value must be an integer");
+      Element& e = elements[op.input.get<int64_t>()];
+      e.adds.push_back(op.index);
+      if (op.type != OpType::kFail) e.first_add_invoke = std::min(e.first_add_invoke, op.invoke_time);
+      if (op.type == OpType::kOk) {
+        e.any_ok = true;
+        if (*op.complete_time < e.acked) e.acked = *op.complete_time, e.acked_op = op.index;
+      }
+      if (op.type == OpType::kInfo) e.any_info = true;
+    } else if (op.f == "read") {
+      if (op.type != OpType::kOk) continue;
+      if (!op.output.is_array()) return Malformed(history, op, "an ok read must return an array");
+      Read r{op.index, op.invoke_time, *op.complete_time, {}};
+      for (const Json& v : op.output) {
+        if (!v.is_number_integer()) return Malformed(history, op, "set elements must be integers");
+        r.elements.insert(v.get<int64_t>());
+      }
+      reads.push_back(std::move(r));
+    } else {
+      return Malformed(history, op, "f \"" + op.f + "\" is not a set operation (add, read)");
+    }
+  }
+
+  CheckResult result;
+  result.checker = "set";
+  size_t anomalies = 0;
+  auto report = [&](Anomaly a) {
+    ++anomalies;
+    if (result.anomalies.size() < kMaxAnomalies) result.anomalies.push_back(std::move(a));
+  };
+
+  // Phantoms, and when each element was first seen.
+  std::unordered_set<int64_t> phantom;
+  for (const Read& r : reads) {
+    const Operation& rop = history.operations[r.op];
+    if (r.elements.size() != rop.output.size()) {
+      report({"duplicate-element", "read", "a read returned the same element more than once",
+              {r.op}, {r.op}});
+    }
+    for (int64_t v : r.elements) {
+      auto it = elements.find(v);
+      std::string why;
+      if (it == elements.end()) why = "was never added";
+      else if (it->second.first_add_invoke == kNever) why = "was only added by adds that failed";
+      else if (it->second.first_add_invoke > r.complete) why = "was added only after this read returned";
+      if (!why.empty()) {
+        if (phantom.insert(v).second) {
+          std::vector<size_t> ops = {r.op};
+          if (it != elements.end()) ops.insert(ops.end(), it->second.adds.begin(), it->second.adds.end());
+          std::sort(ops.begin(), ops.end());
+          report({"phantom-add", std::to_string(v),
+                  "element " + std::to_string(v) + " is in a read by process " +
+                      std::to_string(rop.process) + " but " + why,
+                  ops, {r.op}});
+        }
+        continue;
+      }
+      Element& e = it->second;
+      if (r.complete < e.seen) e.seen = r.complete, e.seen_op = r.op;
+    }
+  }
+
+  // Lost: missing from a read invoked after the element was surely visible.
+  std::vector<std::pair<int64_t, int64_t>> by_visible;  // (visible since, element)
+  for (auto& [v, e] : elements) {
+    if (e.visible() != kNever && !phantom.count(v)) by_visible.push_back({e.visible(), v});
+  }
+  std::sort(by_visible.begin(), by_visible.end());
+  std::vector<size_t> reads_by_invoke(reads.size());
+  for (size_t i = 0; i < reads.size(); ++i) reads_by_invoke[i] = i;
+  std::sort(reads_by_invoke.begin(), reads_by_invoke.end(),
+            [&](size_t a, size_t b) { return reads[a].invoke < reads[b].invoke; });
+  std::unordered_set<int64_t> lost;
+  for (size_t ri : reads_by_invoke) {
+    const Read& r = reads[ri];
+    for (auto& [since, v] : by_visible) {
+      if (since >= r.invoke) break;
+      if (r.elements.count(v) || lost.count(v)) continue;
+      lost.insert(v);
+      const Element& e = elements[v];
+      bool acked = e.acked <= e.seen;
+      size_t witness = acked ? e.acked_op : e.seen_op;
+      std::vector<size_t> ops = {witness, r.op};
+      std::sort(ops.begin(), ops.end());
+      std::string msg = "element " + std::to_string(v) + " is missing from a read by process " +
+                        std::to_string(history.operations[r.op].process) + " invoked after " +
+                        (acked ? "its add was acknowledged" : "an earlier read had returned it");
+      report({"lost-add", std::to_string(v), msg, ops, {r.op}});
+    }
+  }
+
+  // Acknowledged adds never followed by a read: nothing could check them.
+  int64_t last_read_invoke = std::numeric_limits<int64_t>::min();
+  for (const Read& r : reads) last_read_invoke = std::max(last_read_invoke, r.invoke);
+  size_t attempted = elements.size(), acknowledged = 0, failed = 0, indeterminate = 0;
+  size_t recovered = 0, unchecked = 0;
+  for (auto& [v, e] : elements) {
+    if (e.any_ok) ++acknowledged;
+    else if (e.any_info) ++indeterminate;
+    else ++failed;
+    if (!e.any_ok && e.seen != kNever) ++recovered;
+    if (e.any_ok && e.acked >= last_read_invoke) ++unchecked;
+  }
+  Json& d = result.details;
+  d["attempted"] = attempted;
+  d["acknowledged"] = acknowledged;
+  d["failed"] = failed;
+  d["indeterminate"] = indeterminate;
+  d["recovered"] = recovered;
+  d["reads"] = reads.size();
+  d["final_read_size"] = reads.empty() ? 0 : reads[reads_by_invoke.back()].elements.size();
+  d["lost"] = lost.size();
+  d["phantom"] = phantom.size();
+  d["unchecked"] = unchecked;
+  d["anomalies_total"] = anomalies;
+  if (anomalies) {
+    result.verdict = Verdict::kInvalid;
+    result.message = std::to_string(lost.size()) + " lost, " + std::to_string(phantom.size()) +
+                     " phantom elements";
+  } else if (reads.empty()) {
+    result.verdict = Verdict::kUnknown;
+    result.message = "no successful read: nothing to check the adds against";
+  } else if (unchecked) {
+    result.verdict = Verdict::kUnknown;
+    result.message = std::to_string(unchecked) +
+                     " acknowledged adds were never followed by a read (no final read?)";
+  } else {
+    result.verdict = Verdict::kValid;
+    result.message = "all " + std::to_string(acknowledged) + " acknowledged adds present, " +
+                     std::to_string(recovered) + " indeterminate adds recovered, no phantoms";
+  }
+  result.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace coord::jepsen
