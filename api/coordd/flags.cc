@@ -91,6 +91,8 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
        "entries kept behind a snapshot for slow followers")
       ("request-timeout-ms", po::value<int>(&f.request_timeout_ms)->default_value(f.request_timeout_ms),
        "how long a request waits for commit or a read barrier before 503")
+      ("leader-wait-ms", po::value<int>(&f.leader_wait_ms)->default_value(f.leader_wait_ms),
+       "how long a request waits for a leader to appear before 503 NO_LEADER")
       ("max-body-bytes", po::value<uint64_t>(&f.max_body_bytes)->default_value(f.max_body_bytes),
        "largest HTTP request body")
       ("max-header-bytes", po::value<uint64_t>(&f.max_header_bytes)->default_value(f.max_header_bytes),
@@ -99,10 +101,13 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
        "concurrent client connections")
       ("header-timeout-ms", po::value<int>(&f.header_timeout_ms)->default_value(f.header_timeout_ms),
        "time allowed to send request headers")
+      ("body-timeout-ms", po::value<int>(&f.body_timeout_ms)->default_value(f.body_timeout_ms),
+       "time allowed to send a request body")
       ("idle-timeout-ms", po::value<int>(&f.idle_timeout_ms)->default_value(f.idle_timeout_ms),
        "idle keep-alive connections are closed after this")
       ("http-threads", po::value<int>(&f.http_threads)->default_value(f.http_threads),
        "HTTP worker threads (0: one per core)")
+      ("access-log", po::bool_switch(&f.access_log), "log every HTTP request to stderr")
       ("max-data-bytes", po::value<uint64_t>(&f.max_data_bytes)->default_value(f.max_data_bytes),
        "largest node data")
       ("max-path-bytes", po::value<uint64_t>(&f.max_path_bytes)->default_value(f.max_path_bytes),
@@ -113,11 +118,16 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
        "longest session TTL")
       ("max-watchers", po::value<int>(&f.max_watchers)->default_value(f.max_watchers),
        "concurrent watchers on this node")
+      ("keepalive-rate", po::value<double>(&f.keepalive_rate)->default_value(f.keepalive_rate),
+       "keepalives per second allowed per session (0: unlimited)")
       ("clock-offset-ms", po::value<int64_t>(&f.clock_offset_ms)->default_value(0),
        "TEST ONLY: shift this node's wall clock (clock-fault injection)");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    // No positional arguments: an empty description makes boost refuse a stray word (by
+    // default it would silently drop it, hiding a typo such as a flag missing its "--").
+    const po::positional_options_description none;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(e.what());
@@ -154,6 +164,11 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
     return Status::InvalidArgument("--election-ticks must exceed --heartbeat-ticks");
   }
   if (f.request_timeout_ms <= 0) return Status::InvalidArgument("--request-timeout-ms must be > 0");
+  if (f.leader_wait_ms < 0) return Status::InvalidArgument("--leader-wait-ms must be >= 0");
+  if (f.header_timeout_ms <= 0 || f.body_timeout_ms <= 0 || f.idle_timeout_ms <= 0) {
+    return Status::InvalidArgument("--header-timeout-ms, --body-timeout-ms and --idle-timeout-ms must be > 0");
+  }
+  if (!(f.keepalive_rate >= 0)) return Status::InvalidArgument("--keepalive-rate must be >= 0");
   if (f.max_connections <= 0) return Status::InvalidArgument("--max-connections must be > 0");
   if (f.http_threads < 0) return Status::InvalidArgument("--http-threads must be >= 0");
   if (f.max_data_bytes == 0 || f.max_path_bytes == 0) {

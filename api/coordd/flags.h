@@ -36,14 +36,18 @@ struct CoorddFlags {
   uint64_t snapshot_every = 10000;
   uint64_t snapshot_catchup_entries = 5000;
   int request_timeout_ms = 5000;
+  // How long a request waits for a leader to appear (election, partition) before 503.
+  int leader_wait_ms = 2000;
 
   // HTTP limits.
   uint64_t max_body_bytes = 2 << 20;
   uint64_t max_header_bytes = 16 << 10;
   int max_connections = 4096;
   int header_timeout_ms = 5000;
+  int body_timeout_ms = 30000;
   int idle_timeout_ms = 60000;
   int http_threads = 0;  // 0: hardware concurrency
+  bool access_log = false;
 
   // Namespace limits.
   uint64_t max_data_bytes = 1 << 20;
@@ -51,6 +55,8 @@ struct CoorddFlags {
   int64_t session_min_ttl_ms = 1000;
   int64_t session_max_ttl_ms = 600000;
   int max_watchers = 10000;
+  // Keepalives per second per session (the leader refuses more with 429); 0: unlimited.
+  double keepalive_rate = 10;
 
   // Test-only: shifts this node's wall clock, for clock-fault injection (Jepsen).
   int64_t clock_offset_ms = 0;

@@ -1,0 +1,122 @@
+#include "api/service/leader_duties.h"
+
+#include <vector>
+
+#include "coord/session_ops.h"
+#include "raft/log.h"
+
+namespace coord::api::service {
+
+LeaderDuties::LeaderDuties(Replica* replica, const LeaderWatch* leader,
+                           LeaderDutiesOptions options)
+    : replica_(replica),
+      leader_(leader),
+      options_(options),
+      keeper_(options.retry_ms),
+      reaper_(options.retry_ms),
+      limiter_(options.keepalive_rate, options.keepalive_burst) {}
+
+void LeaderDuties::Start() {
+  replica_->RunAfter(options_.poll_interval, [this] { Poll(); });
+}
+
+void LeaderDuties::Stop() { stopped_.store(true); }
+
+void LeaderDuties::Reconcile(bool want, const store::State& state, int64_t now_ms) {
+  if (want && !keeper_.is_leader()) {
+    keeper_.OnBecomeLeader(state, now_ms);
+    reaper_.OnBecomeLeader();
+    limiter_.Clear();
+    raft::Log(raft::LogLevel::kInfo, "leader_duties_started", "node", replica_->id(),
+              "sessions", state.sessions.size());
+  } else if (!want && keeper_.is_leader()) {
+    keeper_.OnStepDown();
+    reaper_.OnStepDown();
+    limiter_.Clear();
+    raft::Log(raft::LogLevel::kInfo, "leader_duties_stopped", "node", replica_->id());
+  }
+}
+
+void LeaderDuties::Poll() {
+  if (stopped_.load()) return;
+  std::vector<store::pb::Command> expiries;
+  std::vector<store::pb::Command> reaps;
+  {
+    const ViewPtr view = replica_->View();
+    const int64_t now = replica_->NowMs();
+    const bool leading = leader_->leader() == replica_->id();
+    std::lock_guard<std::mutex> lock(mu_);
+    Reconcile(leading, view->state(), now);
+    if (keeper_.is_leader()) {
+      expiries = keeper_.Poll(view->state(), now);
+      reaps = reaper_.Poll(view->state(), now);
+      limiter_.Prune(now);
+    }
+  }
+  // Fire and forget: the outcome is re-checked at apply, and the keeper and reaper propose
+  // again after retry_ms whatever did not apply.
+  for (const auto& c : expiries) {
+    raft::Log(raft::LogLevel::kInfo, "session_expiry_proposed", "session",
+              c.expire_session().session_id());
+    replica_->node().Propose(c.SerializeAsString(), [](raft::Result<std::string>) {});
+  }
+  for (const auto& c : reaps) {
+    replica_->node().Propose(c.SerializeAsString(), [](raft::Result<std::string>) {});
+  }
+  expiries_proposed_.fetch_add(expiries.size());
+  reaps_proposed_.fetch_add(reaps.size());
+  replica_->RunAfter(options_.poll_interval, [this] { Poll(); });
+}
+
+pb::KeepaliveReply LeaderDuties::Keepalive(uint64_t session_id) {
+  pb::KeepaliveReply reply;
+  const ViewPtr view = replica_->View();
+  const int64_t now = replica_->NowMs();
+  const store::Session* session = store::FindSession(view->state(), session_id);
+  if (!session) {
+    // Session ids are the zxids of their open entries: an id beyond what this leader has
+    // applied names a session opened in an entry it has not applied yet (its client heard of
+    // it from a faster replica). It is alive, and will get a full TTL once discovered.
+    if (session_id > view->zxid()) return reply;
+    reply.set_outcome(pb::KEEPALIVE_EXPIRED);
+    return reply;
+  }
+  reply.set_ttl_ms(session->ttl_ms);
+  std::lock_guard<std::mutex> lock(mu_);
+  // The runtime calls this handler only while this node is the leader (on the Raft thread,
+  // which has already reported the change), so the keeper may be brought in line at once.
+  Reconcile(true, view->state(), now);
+  if (!limiter_.Allow(session_id, now)) {
+    rate_limited_.fetch_add(1);
+    reply.set_outcome(pb::KEEPALIVE_RATE_LIMITED);
+    return reply;
+  }
+  store::Status s = keeper_.Keepalive(view->state(), session_id, now);
+  if (!s.ok()) {
+    // kSessionExpired: its expiry is already proposed (the keeper is leader: see above).
+    reply.set_outcome(pb::KEEPALIVE_EXPIRED);
+    return reply;
+  }
+  std::optional<int64_t> deadline = keeper_.DeadlineOf(session_id);
+  reply.set_remaining_ms(deadline ? *deadline - now : session->ttl_ms);
+  return reply;
+}
+
+pb::SessionQueryReply LeaderDuties::QuerySession(uint64_t session_id) {
+  pb::SessionQueryReply reply;
+  const ViewPtr view = replica_->View();
+  const int64_t now = replica_->NowMs();
+  std::lock_guard<std::mutex> lock(mu_);
+  Reconcile(true, view->state(), now);  // as in Keepalive
+  if (std::optional<int64_t> deadline = keeper_.DeadlineOf(session_id)) {
+    reply.set_tracked(true);
+    reply.set_remaining_ms(*deadline - now);
+  } else if (const store::Session* session = store::FindSession(view->state(), session_id)) {
+    // Opened since the keeper's last poll: it will start with a full TTL when discovered.
+    reply.set_tracked(true);
+    reply.set_remaining_ms(session->ttl_ms);
+  }
+  return reply;
+}
+
+}  // namespace coord::api::service
