@@ -221,7 +221,7 @@ void SafetyChecker::AfterEvent(const NodeMap& nodes) {
                                             " were both leader in term " + S(term));
       return;
     }
-    if (completeness_checked_.insert({id, term}).second) CheckLeaderCompleteness(*node, term);
+    CheckLeaderCompleteness(*node, term);
   }
 }
 

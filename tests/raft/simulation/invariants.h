@@ -81,7 +81,6 @@ class SafetyChecker {
   // node -> the term in which it was last seen leading (and checked): the per-event check is
   // then a comparison.
   std::unordered_map<uint64_t, uint64_t> seen_leading_;
-  std::set<std::pair<uint64_t, uint64_t>> completeness_checked_;  // (node, term)
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> votes_;      // (voter, term) -> candidate
 
   struct LogRecord {
