@@ -16,6 +16,8 @@
 #include <string>
 #include <utility>
 
+#include "raft/result.h"
+
 namespace coord::store {
 
 // Numeric values are a wire contract (they appear in encoded responses): add, never renumber.
@@ -66,34 +68,6 @@ class Status {
 inline Status Error(Code code, std::string message) { return Status(code, std::move(message)); }
 
 template <typename T>
-class Result {
- public:
-  Result(T value) : value_(std::move(value)) {}                         // NOLINT: by design
-  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
-
-  bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
-  Code code() const { return status_.code(); }
-  T& value() & {
-    assert(ok());
-    return *value_;
-  }
-  const T& value() const& {
-    assert(ok());
-    return *value_;
-  }
-  T&& value() && {
-    assert(ok());
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  std::optional<T> value_;
-  Status status_;
-};
+using Result = ResultOf<T, Status>;
 
 }  // namespace coord::store

@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include "raft/result.h"
+
 namespace coord::watch {
 
 enum class Code : uint8_t {
@@ -51,34 +53,6 @@ class Status {
 };
 
 template <typename T>
-class Result {
- public:
-  Result(T value) : value_(std::move(value)) {}                                  // NOLINT
-  Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
-
-  bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
-  Code code() const { return status_.code(); }
-  T& value() & {
-    assert(ok());
-    return *value_;
-  }
-  const T& value() const& {
-    assert(ok());
-    return *value_;
-  }
-  T&& value() && {
-    assert(ok());
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  std::optional<T> value_;
-  Status status_;
-};
+using Result = ResultOf<T, Status>;
 
 }  // namespace coord::watch

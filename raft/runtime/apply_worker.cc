@@ -5,33 +5,9 @@
 #include "raft/invariant.h"
 #include "raft/log.h"
 #include "raft/membership.h"
+#include "raft/runtime/string_snapshot.h"
 
 namespace coord::raft {
-
-namespace {
-
-// Feeds a snapshot held in memory to StateMachine::Restore in bounded chunks.
-class StringSource : public SnapshotSource {
- public:
-  explicit StringSource(const std::string& data) : data_(data) {}
-  Result<bool> Read(std::string* chunk) override {
-    constexpr size_t kChunk = 1 << 20;
-    if (offset_ >= data_.size()) {
-      chunk->clear();
-      return false;
-    }
-    const size_t n = std::min(kChunk, data_.size() - offset_);
-    chunk->assign(data_, offset_, n);
-    offset_ += n;
-    return true;
-  }
-
- private:
-  const std::string& data_;
-  size_t offset_ = 0;
-};
-
-}  // namespace
 
 ApplyWorker::ApplyWorker(StateMachine* state_machine, ProposalTracker* proposals,
                          uint64_t applied, uint64_t applied_term, pb::ConfState conf,
@@ -109,7 +85,7 @@ void ApplyWorker::Run() {
 
 void ApplyWorker::ApplyBatch(Batch& batch) {
   if (batch.snapshot) {
-    StringSource source(batch.snapshot->data());
+    StringSnapshotSource source(batch.snapshot->data());
     Status s = state_machine_->Restore(source);
     // A replica that cannot install the leader's snapshot cannot continue consistently.
     COORD_INVARIANT(s.ok(), "snapshot-restores", s.ToString());

@@ -4,41 +4,13 @@
 
 #include "raft/invariant.h"
 #include "raft/log.h"
+#include "raft/runtime/string_snapshot.h"
 
 namespace coord::raft {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class StringSink : public SnapshotSink {
- public:
-  Status Write(std::string_view chunk) override {
-    data.append(chunk);
-    return Status::Ok();
-  }
-  std::string data;
-};
-
-class StringSource : public SnapshotSource {
- public:
-  explicit StringSource(std::string data) : data_(std::move(data)) {}
-  Result<bool> Read(std::string* chunk) override {
-    constexpr size_t kChunk = 1 << 20;
-    if (offset_ >= data_.size()) {
-      chunk->clear();
-      return false;
-    }
-    const size_t n = std::min(kChunk, data_.size() - offset_);
-    chunk->assign(data_, offset_, n);
-    offset_ += n;
-    return true;
-  }
-
- private:
-  std::string data_;
-  size_t offset_ = 0;
-};
 
 // Rebuilds a Status a leader-call handler returned on another node.
 Status HandlerError(Status::Code code, const std::string& message) {
@@ -65,7 +37,7 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
   if (snap.index() > 0) {
     Result<std::string> data = storage->ReadSnapshotData();
     if (!data.ok()) return data.status();
-    StringSource source(std::move(*data));
+    StringSnapshotSource source(*data);
     if (Status s = state_machine->Restore(source); !s.ok()) {
       return Status::Corruption("cannot restore the state machine from snapshot " +
                                 std::to_string(snap.index()) + ": " + s.ToString());
@@ -482,7 +454,7 @@ void RaftNode::OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   snapshot_thread_ = std::thread([this, w = std::move(writer), term, conf = std::move(conf)] {
     const auto start = Clock::now();
-    StringSink sink;
+    StringSnapshotSink sink;
     Status s = w->WriteTo(sink);
     Result<LeveldbStorage::PreparedSnapshot> prepared =
         s.ok() ? storage_->PrepareSnapshot(w->index(), term, conf, sink.data)

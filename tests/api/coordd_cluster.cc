@@ -1,6 +1,9 @@
 #include "tests/api/coordd_cluster.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -8,7 +11,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -21,21 +26,58 @@ namespace fs = std::filesystem;
 
 std::string CoorddBinary() { return COORDD_BINARY; }
 
+namespace {
+
+// Claims `port` for this process by holding an exclusive flock on a file named after it. Tests
+// run as parallel processes (ctest -j), and a port that a cluster test keeps for a stopped node
+// looks free to a bind() probe from another process; the lock tells them apart. The kernel
+// drops the lock when the process exits, however it exits, so no lease outlives its owner.
+bool ClaimPortLease(uint16_t port) {
+  static const std::string dir = [] {
+    const std::string d = "/tmp/coord-test-ports";
+    ::mkdir(d.c_str(), 0777);
+    ::chmod(d.c_str(), 0777);
+    return d;
+  }();
+  const std::string path = dir + "/" + std::to_string(port);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // fd stays open (and locked) until the process exits
+}
+
+bool CanBindLoopback(uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return free;
+}
+
+}  // namespace
+
 uint16_t FreePort() {
+  static std::mutex mu;
+  static std::set<uint16_t> handed_out;
   static std::mt19937 rng(static_cast<uint32_t>(::getpid()) * 2654435761u ^
                           static_cast<uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
   // Below the usual ephemeral range (32768..60999).
   std::uniform_int_distribution<int> pick(20000, 32000);
-  for (int attempt = 0; attempt < 1000; ++attempt) {
+  std::lock_guard<std::mutex> lock(mu);
+  for (int attempt = 0; attempt < 5000; ++attempt) {
     const uint16_t port = static_cast<uint16_t>(pick(rng));
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    if (free) return port;
+    if (handed_out.count(port) != 0) continue;
+    if (!CanBindLoopback(port) || !ClaimPortLease(port)) continue;
+    handed_out.insert(port);
+    return port;
   }
   throw std::runtime_error("no free port");
 }

@@ -25,7 +25,9 @@ namespace coord::api::testing {
 std::string CoorddBinary();
 
 // A loopback TCP port that is free now, outside the kernel's ephemeral range (so an outgoing
-// connection cannot take it between our check and coordd's bind).
+// connection cannot take it between our check and coordd's bind), and leased to this process
+// until it exits, so that concurrent test processes never hand out the same port, even while
+// the node that owns it is stopped.
 uint16_t FreePort();
 
 // A fresh directory under /tmp, removed by the owner.
