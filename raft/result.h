@@ -1,7 +1,7 @@
-// ResultOf<T, E>: a T, or a non-ok error E (a Status-like type with ok() and code()).
+// ResultOf<T, E>: a T, or an error E (a Status-like type; when it has ok(), it must not be ok).
 //
 // Each module has its own error type with its own domain codes (raft::Status, store::Status,
-// watch::Status); they share this one container through an alias:
+// watch::Status, the API's ApiError); they share this one container through an alias:
 //   template <typename T> using Result = ResultOf<T, Status>;
 // Cheap to move and safe to copy; not thread-safe to mutate.
 #pragma once
@@ -16,10 +16,16 @@ template <typename T, typename E>
 class ResultOf {
  public:
   ResultOf(T value) : value_(std::move(value)) {}                         // NOLINT: by design
-  ResultOf(E status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
+  ResultOf(E status) : status_(std::move(status)) {  // NOLINT: by design
+    if constexpr (requires { status_.ok(); }) assert(!status_.ok());
+  }
 
   bool ok() const { return value_.has_value(); }
   const E& status() const { return status_; }
+  const E& error() const {
+    assert(!ok());
+    return status_;
+  }
   // The error's code (only for error types that have one).
   auto code() const { return status_.code(); }
   T& value() & {

@@ -18,6 +18,7 @@
 
 #include "api/http/response.h"
 #include "coord/status.h"
+#include "raft/result.h"
 #include "raft/status.h"
 
 namespace coord::api::service {
@@ -79,36 +80,6 @@ struct ApiError {
 };
 
 template <typename T>
-class ApiResult {
- public:
-  ApiResult(T value) : value_(std::move(value)) {}          // NOLINT: by design
-  ApiResult(ApiError error) : error_(std::move(error)) {}   // NOLINT: by design
-
-  bool ok() const { return value_.has_value(); }
-  const ApiError& error() const {
-    assert(!ok());
-    return error_;
-  }
-  T& value() & {
-    assert(ok());
-    return *value_;
-  }
-  const T& value() const& {
-    assert(ok());
-    return *value_;
-  }
-  T&& value() && {
-    assert(ok());
-    return std::move(*value_);
-  }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
- private:
-  std::optional<T> value_;
-  ApiError error_;
-};
+using ApiResult = ResultOf<T, ApiError>;
 
 }  // namespace coord::api::service
