@@ -12,6 +12,8 @@
 #include "raft/runtime/raft_node.h"
 #include "raft/runtime/tcp_message_transport.h"
 #include "raft/storage/leveldb_storage.h"
+#include "watch/store_feed.h"
+#include "watch/watch_hub.h"
 
 namespace coord::api {
 
@@ -34,6 +36,9 @@ struct Daemon::Parts {
   std::unique_ptr<FsyncTimingEnv> env;
   std::unique_ptr<raft::LeveldbStorage> storage;
   std::unique_ptr<raft::TcpMessageTransport> transport;
+  // Before the store: the store's listener and observer point into them.
+  std::unique_ptr<watch::WatchHub> hub;
+  std::unique_ptr<watch::StoreFeed> feed;
   std::unique_ptr<service::PublishedStore> store;
   service::LeaderWatch leader;
   std::unique_ptr<raft::RaftNode> node;
@@ -117,6 +122,19 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const CoorddFlags& f) {
 
   // The replicated store and the Raft node.
   p->store = std::make_unique<service::PublishedStore>(StoreOptions(f));
+  // Watches: fed by the apply thread once each entry is visible to reads here. The hub starts
+  // at 0; restoring the snapshot at start moves it to the snapshot's zxid.
+  watch::WatchOptions wo;
+  wo.max_watchers = static_cast<size_t>(f.max_watchers);
+  wo.max_queued_events = static_cast<size_t>(f.watch_queue_events);
+  wo.history_events = static_cast<size_t>(f.watch_history_events);
+  wo.max_path_bytes = f.max_path_bytes;
+  p->hub = std::make_unique<watch::WatchHub>(wo, 0);
+  p->feed = std::make_unique<watch::StoreFeed>(p->hub.get());
+  p->store->store().SetEventListener(p->feed->Listener());
+  watch::StoreFeed* feed = p->feed.get();
+  p->store->SetObserver({[feed](uint64_t index) { feed->Applied(index); },
+                         [feed](uint64_t index) { feed->Restored(index); }});
   raft::RaftNodeOptions no;
   no.id = f.id;
   no.tick = std::chrono::milliseconds(f.tick_ms);
@@ -150,7 +168,12 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const CoorddFlags& f) {
   svc.replica.clock_offset_ms = f.clock_offset_ms;
   svc.duties.keepalive_rate = f.keepalive_rate;
   svc.duties.keepalive_burst = std::max(1.0, f.keepalive_rate);
-  p->service = std::make_unique<service::Service>(n, p->store.get(), &p->leader, &p->metrics, svc);
+  svc.watch_limits.poll_timeout = std::chrono::milliseconds(f.watch_poll_timeout_ms);
+  svc.watch_limits.poll_max = std::chrono::milliseconds(std::max(f.watch_poll_timeout_ms, 300'000));
+  svc.watch_limits.stream_buffer_bytes = static_cast<size_t>(f.watch_stream_buffer_bytes);
+  svc.watch_progress_interval = std::chrono::milliseconds(f.watch_progress_ms);
+  p->service = std::make_unique<service::Service>(n, p->store.get(), p->hub.get(), &p->leader,
+                                                  &p->metrics, svc);
 
   http::Options ho;
   ho.address = f.listen_client.host;

@@ -117,7 +117,17 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
       ("session-max-ttl-ms", po::value<int64_t>(&f.session_max_ttl_ms)->default_value(f.session_max_ttl_ms),
        "longest session TTL")
       ("max-watchers", po::value<int>(&f.max_watchers)->default_value(f.max_watchers),
-       "concurrent watchers on this node")
+       "live watches on this node (beyond: 429 TOO_MANY_WATCHERS)")
+      ("watch-queue-events", po::value<int>(&f.watch_queue_events)->default_value(f.watch_queue_events),
+       "undrained events a watcher may hold before it is cut (WATCHER_TOO_SLOW)")
+      ("watch-history-events", po::value<int>(&f.watch_history_events)->default_value(f.watch_history_events),
+       "recent events kept for resuming watches with since (older: 410 WATCH_COMPACTED)")
+      ("watch-progress-ms", po::value<int>(&f.watch_progress_ms)->default_value(f.watch_progress_ms),
+       "interval of progress notifications (bookmarks) to idle watchers")
+      ("watch-poll-timeout-ms", po::value<int>(&f.watch_poll_timeout_ms)->default_value(f.watch_poll_timeout_ms),
+       "long-poll wait when the request gives no timeout_ms")
+      ("watch-stream-buffer-bytes", po::value<uint64_t>(&f.watch_stream_buffer_bytes)->default_value(f.watch_stream_buffer_bytes),
+       "unsent bytes an SSE watch stream may hold before its watcher stops draining")
       ("keepalive-rate", po::value<double>(&f.keepalive_rate)->default_value(f.keepalive_rate),
        "keepalives per second allowed per session (0: unlimited)")
       ("clock-offset-ms", po::value<int64_t>(&f.clock_offset_ms)->default_value(0),
@@ -170,6 +180,12 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
   }
   if (!(f.keepalive_rate >= 0)) return Status::InvalidArgument("--keepalive-rate must be >= 0");
   if (f.max_connections <= 0) return Status::InvalidArgument("--max-connections must be > 0");
+  if (f.max_watchers <= 0 || f.watch_queue_events <= 0 || f.watch_history_events < 0 ||
+      f.watch_progress_ms <= 0 || f.watch_poll_timeout_ms < 0) {
+    return Status::InvalidArgument(
+        "--max-watchers, --watch-queue-events, --watch-progress-ms must be > 0; "
+        "--watch-history-events, --watch-poll-timeout-ms >= 0");
+  }
   if (f.http_threads < 0) return Status::InvalidArgument("--http-threads must be >= 0");
   if (f.max_data_bytes == 0 || f.max_path_bytes == 0) {
     return Status::InvalidArgument("--max-data-bytes and --max-path-bytes must be > 0");

@@ -54,7 +54,13 @@ struct CoorddFlags {
   uint64_t max_path_bytes = 4096;
   int64_t session_min_ttl_ms = 1000;
   int64_t session_max_ttl_ms = 600000;
-  int max_watchers = 10000;
+  // Watches (per node: they are not replicated).
+  int max_watchers = 100000;
+  int watch_queue_events = 1000;     // undrained events per watcher before it is cut
+  int watch_history_events = 10000;  // events kept for resuming with since
+  int watch_progress_ms = 5000;      // bookmark interval for idle watchers
+  int watch_poll_timeout_ms = 30000; // long-poll wait without timeout_ms
+  uint64_t watch_stream_buffer_bytes = 256 << 10;  // unsent bytes per SSE stream
   // Keepalives per second per session (the leader refuses more with 429); 0: unlimited.
   double keepalive_rate = 10;
 

@@ -35,6 +35,8 @@ constexpr Row kTable[] = {
     {ErrorCode::kNotReady, {503, "NOT_READY"}},
     {ErrorCode::kRateLimited, {429, "RATE_LIMITED"}},
     {ErrorCode::kTooManyWatchers, {429, "TOO_MANY_WATCHERS"}},
+    {ErrorCode::kWatchCompacted, {410, "WATCH_COMPACTED"}},
+    {ErrorCode::kWatcherTooSlow, {409, "WATCHER_TOO_SLOW"}},
     {ErrorCode::kInternal, {500, "INTERNAL_ERROR"}},
 };
 

@@ -46,7 +46,9 @@ enum class ErrorCode {
   kShuttingDown,      // the node is stopping: a write's outcome is unknown
   kNotReady,          // /ready: no leader, or not caught up
   kRateLimited,       // too many keepalives for one session
-  kTooManyWatchers,   // reserved for the watch API
+  kTooManyWatchers,   // the node's watcher limit is reached (--max-watchers)
+  kWatchCompacted,    // a watch's `since` is older than this node's event history
+  kWatcherTooSlow,    // a stream's watcher fell too far behind and was cut (SSE error event)
   kInternal,          // a bug: an answer we could not decode
 };
 

@@ -3,6 +3,8 @@
 #include "api/service/node_json.h"
 #include "api/service/query_params.h"
 #include "api/service/reply.h"
+#include "api/service/watch_query.h"
+#include "api/service/watch_registration.h"
 
 namespace coord::api::service {
 namespace {
@@ -15,10 +17,14 @@ struct ReadPlan {
   bool stats = false;
   bool base64 = false;
   Consistency consistency = Consistency::kLinearizable;
+  std::optional<watch::WatchKind> watch;  // ?watch=: a one-shot watch for the session
+  uint64_t session_id = 0;
 };
 
 ApiResult<ReadPlan> ParseRead(const http::Request& req, const store::Options& limits) {
-  if (auto bad = CheckParams(req.query, {"children", "stats", "consistency", "encoding"})) return *bad;
+  if (auto bad = CheckParams(req.query, {"children", "stats", "consistency", "encoding", "watch"})) {
+    return *bad;
+  }
   ReadPlan plan;
   plan.path = "/" + req.rest;
   ApiResult<bool> children = BoolParam(req.query, "children", false);
@@ -41,6 +47,27 @@ ApiResult<ReadPlan> ParseRead(const http::Request& req, const store::Options& li
   plan.stats = *stats;
   plan.consistency = *consistency;
   if (auto bad = CheckPath(plan.path, false, limits)) return *bad;
+  ApiResult<std::optional<watch::WatchKind>> watch = ReadWatchParam(req.query);
+  if (!watch.ok()) return watch.error();
+  if (*watch) {
+    std::optional<std::string_view> session = req.headers.Get("Coord-Session");
+    if (!session) {
+      return ApiError(ErrorCode::kInvalidParameter,
+                      "?watch= needs a Coord-Session header: the notification is delivered on "
+                      "GET /v1/sessions/<id>/events");
+    }
+    ApiResult<uint64_t> id = ParseSessionId(*session, "Coord-Session header");
+    if (!id.ok()) return id.error();
+    plan.session_id = *id;
+    // A children watch is set by a children listing, a data watch by a data read (as ZooKeeper).
+    const bool children_watch = **watch == watch::WatchKind::kChildren;
+    if (children_watch != plan.children) {
+      return ApiError(ErrorCode::kInvalidParameter,
+                      children_watch ? "watch=children needs children=true"
+                                     : "a data watch is set by a data read, not with children=true");
+    }
+    plan.watch = *watch;
+  }
   return plan;
 }
 
@@ -68,9 +95,35 @@ void HandleGet(const ServiceContext& ctx, http::Request req, http::Responder r) 
   SharedResponder resp = Share(std::move(r));
   ApiResult<ReadPlan> plan = ParseRead(req, ctx.replica->limits());
   if (!plan.ok()) return ReplyError(resp, plan.error());
-  ctx.replica->Read(plan->consistency, [resp, plan = std::move(*plan)](ApiResult<ViewPtr> view) {
+  SessionWatches* watches = ctx.session_watches;
+  const bool exists_watch = req.query.Get("watch") == std::optional<std::string_view>("exists");
+  ctx.replica->Read(plan->consistency, [resp, watches, exists_watch,
+                                        plan = std::move(*plan)](ApiResult<ViewPtr> view) {
     if (!view.ok()) return ReplyError(resp, view.error());
-    Reply(resp, Answer(plan, **view));
+    ApiResult<json> answer = Answer(plan, **view);
+    if (plan.watch) {
+      // Set only when the read succeeds, except `exists`, which also watches a missing node
+      // for its creation. Starting after the view's zxid loses nothing in between.
+      const bool missing = !answer.ok() && answer.error().code == ErrorCode::kNoNode;
+      if (answer.ok() || (exists_watch && missing)) {
+        if (!(*view)->GetSession(plan.session_id)) {
+          return ReplyError(resp, ApiError(ErrorCode::kSessionExpired,
+                                           "session " + std::to_string(plan.session_id) +
+                                               " has expired or was closed"));
+        }
+        ApiResult<bool> added =
+            watches->Add(plan.session_id, watch::WatchSpec{plan.path, *plan.watch}, (*view)->zxid());
+        if (!added.ok()) return ReplyWatchError(resp, added.error());
+        if (answer.ok()) {
+          (*answer)["watch"] = {{"kind", watch::WatchKindName(*plan.watch)}, {"path", plan.path}};
+        } else {
+          ApiError e = answer.error();
+          e.message += " (the exists watch is set: the creation will be notified)";
+          return ReplyError(resp, e);
+        }
+      }
+    }
+    Reply(resp, answer);
   });
 }
 

@@ -5,7 +5,8 @@
 // process; tests may build one around any RaftNode.
 //
 // Routes (docs/api.md): /v1/nodes/* (node_reads.h, node_writes.h), /v1/txn (txn_routes.h),
-// /v1/sessions (session_routes.h), /v1/cluster, /health, /ready (cluster_routes.h),
+// /v1/sessions (session_routes.h), /v1/watch (watch_routes.h), /v1/cluster, /health, /ready
+// (cluster_routes.h),
 // /metrics (service_metrics.h).
 //
 // Lifecycle: construct after RaftNode::Start (the node's leader-change callback must feed the
@@ -44,13 +45,17 @@ struct ServiceOptions {
   std::chrono::milliseconds announce_interval{500};
   std::chrono::milliseconds ready_timeout{1000};
   std::chrono::milliseconds metrics_interval{1000};
+  WatchLimits watch_limits;
+  // How often idle watchers get a progress notification (a bookmark) when the zxid moved.
+  std::chrono::milliseconds watch_progress_interval{5000};
 };
 
 class Service {
  public:
-  // All pointers must outlive the Service.
-  Service(raft::RaftNode* node, PublishedStore* store, const LeaderWatch* leader,
-          http::MetricsRegistry* metrics, ServiceOptions options);
+  // All pointers must outlive the Service. `hub` is fed by `store`'s apply observer (the
+  // owner wires it before RaftNode::Start: watch/store_feed.h).
+  Service(raft::RaftNode* node, PublishedStore* store, watch::WatchHub* hub,
+          const LeaderWatch* leader, http::MetricsRegistry* metrics, ServiceOptions options);
   ~Service();
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
@@ -68,8 +73,10 @@ class Service {
  private:
   void Announce();
   void RefreshMetrics();
+  void EmitWatchProgress();
 
   raft::RaftNode* const node_;
+  watch::WatchHub* const hub_;
   const LeaderWatch* const leader_;
   const ServiceOptions options_;
   std::unique_ptr<Replica> replica_;
@@ -77,6 +84,7 @@ class Service {
   std::unique_ptr<LeaderDuties> duties_;
   std::unique_ptr<LeaderCallHandler> calls_;
   std::unique_ptr<ServiceMetrics> metrics_;
+  std::unique_ptr<SessionWatches> session_watches_;
   std::atomic<bool> stopped_{false};
 };
 

@@ -7,6 +7,9 @@
 #include "api/service/leader_watch.h"
 #include "api/service/member_directory.h"
 #include "api/service/replica.h"
+#include "api/service/session_watches.h"
+#include "api/service/watch_query.h"
+#include "watch/watch_hub.h"
 
 namespace coord::api::service {
 
@@ -16,6 +19,10 @@ struct ServiceContext {
   MemberDirectory* members = nullptr;
   // /ready: how long the read barrier that proves "caught up" may take.
   std::chrono::milliseconds ready_timeout{1000};
+  // This node's watches (watch/watch_hub.h) and the HTTP side's limits on them.
+  watch::WatchHub* hub = nullptr;
+  WatchLimits watch_limits;
+  SessionWatches* session_watches = nullptr;  // one-shot watches set by reads (?watch=)
 };
 
 }  // namespace coord::api::service

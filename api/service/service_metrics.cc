@@ -16,7 +16,8 @@ std::vector<double> SnapshotSecondsBuckets() {
 }  // namespace
 
 ServiceMetrics::ServiceMetrics(http::MetricsRegistry* r, Replica* replica,
-                               const LeaderWatch* leader, const LeaderDuties* duties)
+                               const LeaderWatch* leader, const LeaderDuties* duties,
+                               const watch::WatchHub* hub)
     : registry_(r),
       replica_(replica),
       leader_(leader),
@@ -47,7 +48,17 @@ ServiceMetrics::ServiceMetrics(http::MetricsRegistry* r, Replica* replica,
       reaped_(r->GetCounter("coord_nodes_reaped_total",
                             "TTL and container deletions proposed by this node as leader")),
       rate_limited_(r->GetCounter("coord_keepalives_rate_limited_total",
-                                  "Keepalives refused by this node as leader (rate limit)")) {}
+                                  "Keepalives refused by this node as leader (rate limit)")),
+      hub_(hub),
+      watchers_(r->GetGauge("coord_watchers", "Live watches on this node")),
+      watch_history_events_(r->GetGauge("coord_watch_history_events",
+                                        "Events kept on this node for resuming watches")),
+      watches_fired_(r->GetCounter("coord_watches_fired_total", "One-shot watches that fired")),
+      watchers_cut_slow_(r->GetCounter("coord_watchers_cut_total",
+                                       "Watchers ended by the node, by reason", {{"reason", "too_slow"}})),
+      watchers_cut_compacted_(r->GetCounter("coord_watchers_cut_total",
+                                            "Watchers ended by the node, by reason",
+                                            {{"reason", "compacted"}})) {}
 
 void ServiceMetrics::Advance(http::Counter& counter, uint64_t now, uint64_t* last) {
   if (now > *last) counter.Increment(now - *last);
@@ -78,6 +89,12 @@ void ServiceMetrics::Refresh() {
   Advance(expired_, duties_->expiries_proposed(), &last_expired_);
   Advance(reaped_, duties_->reaps_proposed(), &last_reaped_);
   Advance(rate_limited_, duties_->keepalives_rate_limited(), &last_rate_limited_);
+  const watch::WatchHub::Stats w = hub_->stats();
+  watchers_.Set(static_cast<double>(w.watchers));
+  watch_history_events_.Set(static_cast<double>(w.history_events));
+  Advance(watches_fired_, w.fired, &last_fired_);
+  Advance(watchers_cut_slow_, w.cut_too_slow, &last_cut_slow_);
+  Advance(watchers_cut_compacted_, w.cut_compacted, &last_cut_compacted_);
 }
 
 void ServiceMetrics::AddRoute(http::Router& router) {

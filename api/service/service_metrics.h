@@ -10,6 +10,8 @@
 //   coord_store_nodes, coord_store_sessions, coord_store_zxid                   gauges
 //   coord_sessions_expired_total, coord_nodes_reaped_total (proposed as leader),
 //   coord_keepalives_rate_limited_total                                         counters
+//   coord_watchers, coord_watch_history_events                                  gauges
+//   coord_watches_fired_total, coord_watchers_cut_total{reason}                 counters
 //
 // The runtime exposes absolute values (RaftNode::status()); Refresh() turns them into these
 // series. It runs on every scrape (GET /metrics, registered here) and periodically, so a
@@ -18,6 +20,8 @@
 //
 // Thread-safety: Refresh() from any thread (a mutex orders refreshes).
 #pragma once
+
+#include "watch/watch_hub.h"
 
 #include <cstdint>
 #include <mutex>
@@ -34,7 +38,7 @@ class ServiceMetrics {
  public:
   // All must outlive this object.
   ServiceMetrics(http::MetricsRegistry* registry, Replica* replica, const LeaderWatch* leader,
-                 const LeaderDuties* duties);
+                 const LeaderDuties* duties, const watch::WatchHub* hub);
 
   void Refresh();
   // GET /metrics: Refresh(), then the registry as Prometheus text.
@@ -67,6 +71,12 @@ class ServiceMetrics {
   http::Counter& expired_;
   http::Counter& reaped_;
   http::Counter& rate_limited_;
+  const watch::WatchHub* const hub_;
+  http::Gauge& watchers_;
+  http::Gauge& watch_history_events_;
+  http::Counter& watches_fired_;
+  http::Counter& watchers_cut_slow_;
+  http::Counter& watchers_cut_compacted_;
 
   std::mutex mu_;
   uint64_t last_leader_changes_ = 0;  // GUARDED_BY(mu_)
@@ -75,6 +85,9 @@ class ServiceMetrics {
   uint64_t last_expired_ = 0;         // GUARDED_BY(mu_)
   uint64_t last_reaped_ = 0;          // GUARDED_BY(mu_)
   uint64_t last_rate_limited_ = 0;    // GUARDED_BY(mu_)
+  uint64_t last_fired_ = 0;           // GUARDED_BY(mu_)
+  uint64_t last_cut_slow_ = 0;        // GUARDED_BY(mu_)
+  uint64_t last_cut_compacted_ = 0;   // GUARDED_BY(mu_)
 };
 
 }  // namespace coord::api::service

@@ -1,0 +1,44 @@
+#include "api/service/watch_routes.h"
+
+#include "api/service/query_params.h"
+#include "api/service/reply.h"
+#include "api/service/watch_long_poll.h"
+#include "api/service/watch_query.h"
+#include "api/service/watch_stream.h"
+
+namespace coord::api::service {
+
+void AddWatchRoutes(http::Router& router, const ServiceContext& context) {
+  router.Add(http::Method::kGet, "/v1/watch", [context](http::Request req, http::Responder r) {
+    SharedResponder resp = Share(std::move(r));
+    ApiResult<WatchQuery> query = ParseWatchQuery(req, context.replica->limits(), context.watch_limits);
+    if (!query.ok()) return ReplyError(resp, query.error());
+    if (query->stream) return StartWatchStream(context, std::move(*query), resp);
+    StartLongPoll(context, std::move(*query), resp);
+  });
+  router.Add(http::Method::kGet, "/v1/sessions/{id}/events",
+             [context](http::Request req, http::Responder r) {
+               SharedResponder resp = Share(std::move(r));
+               if (auto bad = CheckParams(req.query, {"timeout_ms"})) return ReplyError(resp, *bad);
+               std::string_view id_text;
+               for (const auto& [k, v] : req.params) {
+                 if (k == "id") id_text = v;
+               }
+               ApiResult<uint64_t> id = ParseSessionId(id_text, "session id");
+               if (!id.ok()) return ReplyError(resp, id.error());
+               std::chrono::milliseconds timeout = context.watch_limits.poll_timeout;
+               if (std::optional<std::string_view> t = req.query.Get("timeout_ms")) {
+                 std::optional<uint64_t> ms = ParseUint64(*t);
+                 if (!ms || *ms > static_cast<uint64_t>(context.watch_limits.poll_max.count())) {
+                   return ReplyError(resp, ApiError(ErrorCode::kInvalidParameter,
+                                                    "query parameter 'timeout_ms' must be a number "
+                                                    "of milliseconds up to " +
+                                                        std::to_string(context.watch_limits.poll_max.count())));
+                 }
+                 timeout = std::chrono::milliseconds(*ms);
+               }
+               context.session_watches->Poll(*id, timeout, resp);
+             });
+}
+
+}  // namespace coord::api::service
