@@ -145,6 +145,8 @@ any request). Try:
   curl -s -X POST localhost:7479/v1/nodes/app/lock -d "{\"mode\": \"ephemeral\", \"session\": \"$SESSION\"}"
   curl -s -X POST localhost:7579/v1/sessions/$SESSION/keepalive
   curl -s -X POST localhost:7379/v1/txn -d '{"ops": [{"op": "check", "path": "/app", "version": 1}, {"op": "create", "path": "/app/done"}]}'
+  curl -s 'localhost:7479/v1/watch?path=/app&recursive=true&since=0&timeout_ms=1000'
+  curl -sN -H 'Accept: text/event-stream' 'localhost:7579/v1/watch?path=/app&recursive=true'   # live; Ctrl-C ends it
   curl -s localhost:7379/metrics | grep coord_raft
 
 Walkthrough: README.md. Logs: .cluster/node-*.log. Pids: .cluster/pids.
