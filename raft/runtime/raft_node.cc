@@ -408,11 +408,7 @@ void RaftNode::ProcessReady() {
       }
     }
     if (!rd.messages.empty()) transport_->Send(std::move(rd.messages));
-    if (rd.MustSync()) {
-      Status s = storage_->Persist(rd.snapshot, rd.entries, rd.hard_state);
-      // Continuing after a failed durable write could acknowledge what is not on disk.
-      COORD_INVARIANT(s.ok(), "raft-state-persists", s.ToString());
-    }
+    if (rd.MustSync()) PersistReady(rd);
     if (!rd.messages_after_persist.empty()) transport_->Send(std::move(rd.messages_after_persist));
     for (ReadState& rs : rd.read_states) {
       auto it = reads_in_flight_.find(rs.context);
@@ -430,6 +426,29 @@ void RaftNode::ProcessReady() {
       apply_->Enqueue(ApplyWorker::Batch{std::move(rd.snapshot), std::move(rd.committed_entries)});
     }
   }
+}
+
+// A Ready whose only durable change is a higher commit index costs no fsync of its own: the
+// commit index need not be durable (Raft recovers it from a quorum's logs; a restarted node
+// learns it from the leader, and a lone node recommits its own log in its next term), while
+// term and vote must be, and entries are. Without this, every commit would cost the leader a
+// second fsync on the path to the client's answer (the Ready that applies the entry carries
+// the new commit index). The deferred hard state is written with the next synced write.
+void RaftNode::PersistReady(const Ready& rd) {
+  const pb::HardState& durable = storage_->hard_state();
+  const bool commit_only = !rd.snapshot && rd.entries.empty() && rd.hard_state &&
+                           rd.hard_state->term() == durable.term() &&
+                           rd.hard_state->vote() == durable.vote();
+  if (commit_only) {
+    deferred_commit_ = rd.hard_state;
+    return;
+  }
+  std::optional<pb::HardState> hard_state = rd.hard_state;
+  if (!hard_state && !rd.snapshot) hard_state = deferred_commit_;  // same term and vote
+  deferred_commit_.reset();
+  Status s = storage_->Persist(rd.snapshot, rd.entries, hard_state);
+  // Continuing after a failed durable write could acknowledge what is not on disk.
+  COORD_INVARIANT(s.ok(), "raft-state-persists", s.ToString());
 }
 
 void RaftNode::HandleCommittedConfChanges(const std::vector<pb::Entry>& committed) {

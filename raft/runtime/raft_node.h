@@ -150,6 +150,7 @@ class RaftNode {
   void OnTick();
   void ProcessReady();
   void HandleCommittedConfChanges(const std::vector<pb::Entry>& committed);
+  void PersistReady(const Ready& rd);
   void OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64_t term,
                           pb::ConfState conf);
   void RecordSnapshot(LeveldbStorage::PreparedSnapshot prepared, uint64_t bytes, double seconds);
@@ -168,6 +169,9 @@ class RaftNode {
   boost::asio::steady_timer ticker_;
   std::unique_ptr<RawNode> raw_;
   SoftState soft_state_;
+  // A hard state whose only change is a higher commit index, not yet written: it rides on the
+  // next synced write (see PersistReady).
+  std::optional<pb::HardState> deferred_commit_;
   uint64_t next_read_context_ = 1;
   std::map<std::string, PendingRead> reads_in_flight_;
   uint64_t next_forward_id_ = 1;
