@@ -1,0 +1,46 @@
+// LoadRunner: `concurrency` keep-alive HTTP/1.1 connections driven asynchronously from a few
+// I/O threads, each with one request in flight: send, wait for the whole response, record its
+// latency, send the next, until the deadline. Latencies of requests started during the warmup
+// are not recorded. Errors are counted by kind (`http_503`, `io: Connection refused`, ...);
+// a connection that fails is reopened.
+//
+// Thread-safety: one Run or Populate at a time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "client/loadgen/histogram.h"
+#include "client/loadgen/load_options.h"
+
+namespace coord::loadgen {
+
+struct RunResult {
+  LatencyHistogram latency;  // successful requests of the measured window
+  uint64_t ok = 0;
+  std::map<std::string, uint64_t> errors;
+  double seconds = 0;  // the measured window
+  double throughput() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
+};
+
+class LoadRunner {
+ public:
+  explicit LoadRunner(LoadOptions options);
+
+  // coord with --leader-only: replaces the targets with the leader's client address.
+  // False (with `error` set) if no leader is known.
+  bool ResolveLeader(std::string* error);
+
+  // Writes keys 0..n-1 (coord: creating the parent first).
+  RunResult Populate(uint64_t n);
+  // The timed run of the workload.
+  RunResult Run();
+
+  const LoadOptions& options() const { return options_; }
+
+ private:
+  LoadOptions options_;
+};
+
+}  // namespace coord::loadgen
