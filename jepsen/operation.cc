@@ -22,6 +22,12 @@ std::string Compact(const Json& v) {
 
 }  // namespace
 
+Status PairedHistory::Malformed(const Operation& op, const std::string& what) const {
+  const Op& rec = history[op.complete_op.value_or(op.invoke_op)];
+  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
+  return Status::InvalidArgument(where + what);
+}
+
 const Json& PairedHistory::completion_extra(const Operation& op, const std::string& name) const {
   static const Json kNull;
   if (!op.complete_op) return kNull;

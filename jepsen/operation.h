@@ -51,6 +51,9 @@ struct PairedHistory {
 
   // A field of the completion record beyond those the format defines (e.g. "zxid"), else null.
   const Json& completion_extra(const Operation& op, const std::string& name) const;
+  // InvalidArgument for a checker that cannot use `op`, naming the line of its record
+  // (the completion, else the invoke).
+  Status Malformed(const Operation& op, const std::string& what) const;
 };
 
 struct PairOptions {

@@ -18,12 +18,6 @@ std::optional<int64_t> IntOrNull(const Json& v, bool* ok) {
   return std::nullopt;
 }
 
-Status Malformed(const PairedHistory& h, const Operation& op, const std::string& what) {
-  const Op& rec = h.history[op.complete_op.value_or(op.invoke_op)];
-  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
-  return Status::InvalidArgument(where + what);
-}
-
 // The register op for `op`, or nullopt if it carries no information (a failed write, an
 // unknown read).
 Result<std::optional<RegisterOp>> ToRegisterOp(const PairedHistory& h, const Operation& op) {
@@ -37,27 +31,27 @@ Result<std::optional<RegisterOp>> ToRegisterOp(const PairedHistory& h, const Ope
     if (op.type != OpType::kOk) return std::optional<RegisterOp>();
     r.kind = RegisterOp::Kind::kRead;
     r.value = IntOrNull(op.output, &ok);
-    if (!ok) return Malformed(h, op, "a read must return an integer or null");
+    if (!ok) return h.Malformed(op, "a read must return an integer or null");
   } else if (op.f == "write") {
     r.kind = RegisterOp::Kind::kWrite;
-    if (!op.input.is_number_integer()) return Malformed(h, op, "a write's value must be an integer");
+    if (!op.input.is_number_integer()) return h.Malformed(op, "a write's value must be an integer");
     r.value = op.input.get<int64_t>();
     if (op.type == OpType::kFail) return std::optional<RegisterOp>();
   } else if (op.f == "cas") {
     if (!op.input.is_array() || op.input.size() != 2 || !op.input[1].is_number_integer()) {
-      return Malformed(h, op, "a cas value must be [expected, new] with an integer new value");
+      return h.Malformed(op, "a cas value must be [expected, new] with an integer new value");
     }
     r.kind = RegisterOp::Kind::kCas;
     r.value = IntOrNull(op.input[0], &ok);
     r.new_value = op.input[1].get<int64_t>();
-    if (!ok) return Malformed(h, op, "a cas's expected value must be an integer or null");
+    if (!ok) return h.Malformed(op, "a cas's expected value must be an integer or null");
     if (op.type == OpType::kFail) {
       if (op.error != "mismatch") return std::optional<RegisterOp>();
       r.kind = RegisterOp::Kind::kCasMismatch;
       r.new_value.reset();
     }
   } else {
-    return Malformed(h, op, "f \"" + op.f + "\" is not a register operation (read, write, cas)");
+    return h.Malformed(op, "f \"" + op.f + "\" is not a register operation (read, write, cas)");
   }
   return std::optional<RegisterOp>(r);
 }
@@ -76,7 +70,7 @@ Result<CheckResult> CheckRegisterHistory(const PairedHistory& history,
   Clock::time_point overall_deadline = started + options.total_budget;
   std::map<std::string, std::vector<RegisterOp>> by_key;
   for (const Operation& op : history.operations) {
-    if (!op.key) return Malformed(history, op, "a register operation needs a \"key\"");
+    if (!op.key) return history.Malformed(op, "a register operation needs a \"key\"");
     Result<std::optional<RegisterOp>> r = ToRegisterOp(history, op);
     if (!r.ok()) return r.status();
     std::vector<RegisterOp>& ops = by_key[*op.key];  // every key listed, even if all ops drop

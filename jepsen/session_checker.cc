@@ -12,12 +12,6 @@ namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
-Status Malformed(const PairedHistory& h, const Operation& op, const std::string& what) {
-  const Op& rec = h.history[op.complete_op.value_or(op.invoke_op)];
-  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
-  return Status::InvalidArgument(where + what);
-}
-
 int64_t SatAdd(int64_t a, int64_t b) { return a > kNever - b ? kNever : a + b; }
 
 struct Session {
@@ -75,10 +69,10 @@ Result<CheckResult> CheckSessionHistory(const PairedHistory& history,
 
   auto session_of = [&](const Operation& op) -> Result<Session*> {
     std::optional<std::string> id = SessionId(op.input);
-    if (!id) return Malformed(history, op, op.f + " needs the session id as its value");
+    if (!id) return history.Malformed(op, op.f + " needs the session id as its value");
     auto it = sessions.find(*id);
     if (it == sessions.end()) {
-      return Malformed(history, op, op.f + " of session " + op.input.dump() +
+      return history.Malformed(op, op.f + " of session " + op.input.dump() +
                                         " that no ok open created");
     }
     return &it->second;
@@ -90,7 +84,7 @@ Result<CheckResult> CheckSessionHistory(const PairedHistory& history,
     const Json& v = op.output;
     if (!v.is_object() || !v.contains("session") || !SessionId(v["session"]) ||
         !v.contains("ttl_ms") || !v["ttl_ms"].is_number_integer()) {
-      return Malformed(history, op, "an ok open must return {\"session\": id, \"ttl_ms\": ttl}");
+      return history.Malformed(op, "an ok open must return {\"session\": id, \"ttl_ms\": ttl}");
     }
     Session s;
     s.ttl = v["ttl_ms"].get<int64_t>() * 1'000'000;
@@ -103,19 +97,19 @@ Result<CheckResult> CheckSessionHistory(const PairedHistory& history,
   for (const Operation& op : history.operations) {
     if (op.f == "open") continue;
     if (op.f == "exists" || op.f == "list") {
-      if (!op.key) return Malformed(history, op, op.f + " needs a key");
+      if (!op.key) return history.Malformed(op, op.f + " needs a key");
       if (op.type != OpType::kOk) continue;
       if (op.f == "exists" && !op.output.is_boolean()) {
-        return Malformed(history, op, "an ok exists must return true or false");
+        return history.Malformed(op, "an ok exists must return true or false");
       }
       if (op.f == "list" && !op.output.is_array()) {
-        return Malformed(history, op, "an ok list must return an array of paths");
+        return history.Malformed(op, "an ok list must return an array of paths");
       }
       observations.push_back(op.index);
       continue;
     }
     if (op.f != "keepalive" && op.f != "create" && op.f != "close" && op.f != "abandon") {
-      return Malformed(history, op, "f \"" + op.f + "\" is not a sessions-workload operation");
+      return history.Malformed(op, "f \"" + op.f + "\" is not a sessions-workload operation");
     }
     Result<Session*> sr = session_of(op);
     if (!sr.ok()) return sr.status();
@@ -129,7 +123,7 @@ Result<CheckResult> CheckSessionHistory(const PairedHistory& history,
         s.guaranteed_until = std::max(s.guaranteed_until, SatAdd(op.invoke_time, s.ttl));
       }
     } else if (op.f == "create") {
-      if (!op.key) return Malformed(history, op, "create needs the ephemeral's path as key");
+      if (!op.key) return history.Malformed(op, "create needs the ephemeral's path as key");
       if (op.type == OpType::kFail) continue;
       Ephemeral& e = ephemerals[*op.key];
       e.session = *SessionId(op.input);
@@ -227,7 +221,7 @@ Result<CheckResult> CheckSessionHistory(const PairedHistory& history,
     std::string prefix = key == "/" ? "/" : key + "/";
     std::set<std::string> listed;
     for (const Json& c : obs.output) {
-      if (!c.is_string()) return Malformed(history, obs, "list entries must be strings");
+      if (!c.is_string()) return history.Malformed(obs, "list entries must be strings");
       std::string p = c.get<std::string>();
       listed.insert(!p.empty() && p[0] == '/' ? p : prefix + p);
     }

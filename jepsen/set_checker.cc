@@ -13,12 +13,6 @@ namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
-Status Malformed(const PairedHistory& h, const Operation& op, const std::string& what) {
-  const Op& rec = h.history[op.complete_op.value_or(op.invoke_op)];
-  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
-  return Status::InvalidArgument(where + what);
-}
-
 struct Read {
   size_t op;
   int64_t invoke, complete;
@@ -44,7 +38,7 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
   std::vector<Read> reads;
   for (const Operation& op : history.operations) {
     if (op.f == "add") {
-      if (!op.input.is_number_integer()) return Malformed(history, op, "an add's value must be an integer");
+      if (!op.input.is_number_integer()) return history.Malformed(op, "an add's value must be an integer");
       Element& e = elements[op.input.get<int64_t>()];
       e.adds.push_back(op.index);
       if (op.type != OpType::kFail) e.first_add_invoke = std::min(e.first_add_invoke, op.invoke_time);
@@ -55,15 +49,15 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
       if (op.type == OpType::kInfo) e.any_info = true;
     } else if (op.f == "read") {
       if (op.type != OpType::kOk) continue;
-      if (!op.output.is_array()) return Malformed(history, op, "an ok read must return an array");
+      if (!op.output.is_array()) return history.Malformed(op, "an ok read must return an array");
       Read r{op.index, op.invoke_time, *op.complete_time, {}};
       for (const Json& v : op.output) {
-        if (!v.is_number_integer()) return Malformed(history, op, "set elements must be integers");
+        if (!v.is_number_integer()) return history.Malformed(op, "set elements must be integers");
         r.elements.insert(v.get<int64_t>());
       }
       reads.push_back(std::move(r));
     } else {
-      return Malformed(history, op, "f \"" + op.f + "\" is not a set operation (add, read)");
+      return history.Malformed(op, "f \"" + op.f + "\" is not a set operation (add, read)");
     }
   }
 

@@ -13,12 +13,6 @@ namespace {
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 
-Status Malformed(const PairedHistory& h, const Operation& op, const std::string& what) {
-  const Op& rec = h.history[op.complete_op.value_or(op.invoke_op)];
-  std::string where = rec.line ? "line " + std::to_string(rec.line) + ": " : "";
-  return Status::InvalidArgument(where + what);
-}
-
 using EventKey = std::tuple<int64_t, std::string, std::string>;  // zxid, type, path
 
 struct Received {
@@ -75,7 +69,7 @@ Result<CheckResult> CheckWatchHistory(const PairedHistory& history) {
 
   for (const Operation& op : history.operations) {
     if (const char* type = EventOf(op.f)) {
-      if (!op.key) return Malformed(history, op, op.f + " needs the path as key");
+      if (!op.key) return history.Malformed(op, op.f + " needs the path as key");
       if (op.type == OpType::kFail) continue;
       const Json& z = history.completion_extra(op, "zxid");
       if (op.type == OpType::kOk && z.is_number_integer()) {
@@ -94,12 +88,12 @@ Result<CheckResult> CheckWatchHistory(const PairedHistory& history) {
       continue;
     }
     if (op.f != "event") {
-      return Malformed(history, op, "f \"" + op.f + "\" is not a watch-workload operation");
+      return history.Malformed(op, "f \"" + op.f + "\" is not a watch-workload operation");
     }
     const Json& zj = history.completion_extra(op, "zxid");
-    if (!zj.is_number_integer()) return Malformed(history, op, "an event needs an integer \"zxid\"");
-    if (!op.output.is_string()) return Malformed(history, op, "an event's value must be its type");
-    if (!op.key) return Malformed(history, op, "an event needs the path as key");
+    if (!zj.is_number_integer()) return history.Malformed(op, "an event needs an integer \"zxid\"");
+    if (!op.output.is_string()) return history.Malformed(op, "an event's value must be its type");
+    if (!op.key) return history.Malformed(op, "an event needs the path as key");
     int64_t z = zj.get<int64_t>();
     std::string type = op.output.get<std::string>();
     Watcher& w = watchers[op.process];

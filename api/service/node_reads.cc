@@ -18,6 +18,7 @@ struct ReadPlan {
   bool base64 = false;
   Consistency consistency = Consistency::kLinearizable;
   std::optional<watch::WatchKind> watch;  // ?watch=: a one-shot watch for the session
+  bool watch_missing = false;             // ?watch=exists: also watch a node that is missing
   uint64_t session_id = 0;
 };
 
@@ -67,6 +68,7 @@ ApiResult<ReadPlan> ParseRead(const http::Request& req, const store::Options& li
                                      : "a data watch is set by a data read, not with children=true");
     }
     plan.watch = *watch;
+    plan.watch_missing = req.query.Get("watch") == std::optional<std::string_view>("exists");
   }
   return plan;
 }
@@ -96,16 +98,14 @@ void HandleGet(const ServiceContext& ctx, http::Request req, http::Responder r) 
   ApiResult<ReadPlan> plan = ParseRead(req, ctx.replica->limits());
   if (!plan.ok()) return ReplyError(resp, plan.error());
   SessionWatches* watches = ctx.session_watches;
-  const bool exists_watch = req.query.Get("watch") == std::optional<std::string_view>("exists");
-  ctx.replica->Read(plan->consistency, [resp, watches, exists_watch,
-                                        plan = std::move(*plan)](ApiResult<ViewPtr> view) {
+  ctx.replica->Read(plan->consistency, [resp, watches, plan = std::move(*plan)](ApiResult<ViewPtr> view) {
     if (!view.ok()) return ReplyError(resp, view.error());
     ApiResult<json> answer = Answer(plan, **view);
     if (plan.watch) {
       // Set only when the read succeeds, except `exists`, which also watches a missing node
       // for its creation. Starting after the view's zxid loses nothing in between.
       const bool missing = !answer.ok() && answer.error().code == ErrorCode::kNoNode;
-      if (answer.ok() || (exists_watch && missing)) {
+      if (answer.ok() || (plan.watch_missing && missing)) {
         if (!(*view)->GetSession(plan.session_id)) {
           return ReplyError(resp, ApiError(ErrorCode::kSessionExpired,
                                            "session " + std::to_string(plan.session_id) +

@@ -67,10 +67,8 @@ ApiResult<bool> SessionWatches::Add(uint64_t session_id, watch::WatchSpec spec, 
     }
   }
   std::weak_ptr<Mailbox> weak = box;
-  ServiceContext ctx;
-  ctx.hub = hub_;
   ApiResult<std::shared_ptr<watch::Watcher>> w =
-      RegisterWatch(ctx, spec, since, session_id, [this, weak] {
+      RegisterWatch(hub_, spec, since, session_id, [this, weak] {
         replica_->RunAfter(std::chrono::milliseconds(0), [this, weak] {
           if (auto b = weak.lock()) Collect(b);
         });

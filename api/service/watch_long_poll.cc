@@ -55,7 +55,7 @@ void StartLongPoll(const ServiceContext& ctx, WatchQuery query, SharedResponder 
     });
   };
   ApiResult<std::shared_ptr<watch::Watcher>> watcher =
-      RegisterWatch(ctx, query.spec, query.since, 0, on_ready);
+      RegisterWatch(ctx.hub, query.spec, query.since, 0, on_ready);
   if (!watcher.ok()) return ReplyWatchError(responder, watcher.error());
   poll->Attach(std::move(*watcher));
   poll->Finish(false);  // the replay of the history may already be there

@@ -66,20 +66,26 @@ ApiResult<WatchQuery> ParseWatchQuery(const http::Request& req, const store::Opt
     q.since = *last;
   }
 
-  q.timeout = limits.poll_timeout;
-  if (std::optional<std::string_view> t = req.query.Get("timeout_ms")) {
-    if (q.stream) {
-      return ApiError(ErrorCode::kInvalidParameter, "timeout_ms applies to long-polls, not to streams");
-    }
-    std::optional<uint64_t> ms = ParseUint64(*t);
-    if (!ms || *ms > static_cast<uint64_t>(limits.poll_max.count())) {
-      return ApiError(ErrorCode::kInvalidParameter,
-                      "query parameter 'timeout_ms' must be a number of milliseconds up to " +
-                          std::to_string(limits.poll_max.count()));
-    }
-    q.timeout = std::chrono::milliseconds(*ms);
+  if (q.stream && req.query.Has("timeout_ms")) {
+    return ApiError(ErrorCode::kInvalidParameter, "timeout_ms applies to long-polls, not to streams");
   }
+  ApiResult<std::chrono::milliseconds> timeout = PollTimeoutParam(req.query, limits);
+  if (!timeout.ok()) return timeout.error();
+  q.timeout = *timeout;
   return q;
+}
+
+ApiResult<std::chrono::milliseconds> PollTimeoutParam(const http::QueryParams& query,
+                                                      const WatchLimits& limits) {
+  std::optional<std::string_view> t = query.Get("timeout_ms");
+  if (!t) return limits.poll_timeout;
+  std::optional<uint64_t> ms = ParseUint64(*t);
+  if (!ms || *ms > static_cast<uint64_t>(limits.poll_max.count())) {
+    return ApiError(ErrorCode::kInvalidParameter,
+                    "query parameter 'timeout_ms' must be a number of milliseconds up to " +
+                        std::to_string(limits.poll_max.count()));
+  }
+  return std::chrono::milliseconds(*ms);
 }
 
 ApiResult<std::optional<watch::WatchKind>> ReadWatchParam(const http::QueryParams& query) {

@@ -43,6 +43,10 @@ struct WatchQuery {
 ApiResult<WatchQuery> ParseWatchQuery(const http::Request& req, const store::Options& store_limits,
                                       const WatchLimits& limits);
 
+// `?timeout_ms=` of a long-poll: `limits.poll_timeout` when absent, at most `limits.poll_max`.
+ApiResult<std::chrono::milliseconds> PollTimeoutParam(const http::QueryParams& query,
+                                                      const WatchLimits& limits);
+
 // `?watch=data|exists|children` on GET /v1/nodes/<path>: the one-shot kind, or nullopt when
 // the parameter is absent. `exists` is ZooKeeper's name for a data watch on a node that may
 // not exist yet; both are kData here.

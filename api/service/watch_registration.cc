@@ -4,7 +4,7 @@
 
 namespace coord::api::service {
 
-ApiResult<std::shared_ptr<watch::Watcher>> RegisterWatch(const ServiceContext& ctx,
+ApiResult<std::shared_ptr<watch::Watcher>> RegisterWatch(watch::WatchHub* hub,
                                                          watch::WatchSpec spec,
                                                          std::optional<uint64_t> since,
                                                          uint64_t session_id,
@@ -14,11 +14,11 @@ ApiResult<std::shared_ptr<watch::Watcher>> RegisterWatch(const ServiceContext& c
   request.since = since;
   request.session_id = session_id;
   request.on_ready = std::move(on_ready);
-  watch::Result<std::shared_ptr<watch::Watcher>> w = ctx.hub->Register(std::move(request));
+  watch::Result<std::shared_ptr<watch::Watcher>> w = hub->Register(std::move(request));
   if (!w.ok()) {
     ApiError e = FromWatch(w.status());
     if (e.code == ErrorCode::kWatchCompacted) {
-      e.message += " (oldest resumable since: " + std::to_string(ctx.hub->compacted_through()) +
+      e.message += " (oldest resumable since: " + std::to_string(hub->compacted_through()) +
                    "; re-read the state and watch from its zxid)";
     }
     return e;

@@ -7,12 +7,12 @@
 #include <optional>
 
 #include "api/service/reply.h"
-#include "api/service/service_context.h"
+#include "watch/watch_hub.h"
 #include "watch/watcher.h"
 
 namespace coord::api::service {
 
-ApiResult<std::shared_ptr<watch::Watcher>> RegisterWatch(const ServiceContext& ctx,
+ApiResult<std::shared_ptr<watch::Watcher>> RegisterWatch(watch::WatchHub* hub,
                                                          watch::WatchSpec spec,
                                                          std::optional<uint64_t> since,
                                                          uint64_t session_id,

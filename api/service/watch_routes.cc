@@ -26,18 +26,9 @@ void AddWatchRoutes(http::Router& router, const ServiceContext& context) {
                }
                ApiResult<uint64_t> id = ParseSessionId(id_text, "session id");
                if (!id.ok()) return ReplyError(resp, id.error());
-               std::chrono::milliseconds timeout = context.watch_limits.poll_timeout;
-               if (std::optional<std::string_view> t = req.query.Get("timeout_ms")) {
-                 std::optional<uint64_t> ms = ParseUint64(*t);
-                 if (!ms || *ms > static_cast<uint64_t>(context.watch_limits.poll_max.count())) {
-                   return ReplyError(resp, ApiError(ErrorCode::kInvalidParameter,
-                                                    "query parameter 'timeout_ms' must be a number "
-                                                    "of milliseconds up to " +
-                                                        std::to_string(context.watch_limits.poll_max.count())));
-                 }
-                 timeout = std::chrono::milliseconds(*ms);
-               }
-               context.session_watches->Poll(*id, timeout, resp);
+               ApiResult<std::chrono::milliseconds> timeout = PollTimeoutParam(req.query, context.watch_limits);
+               if (!timeout.ok()) return ReplyError(resp, timeout.error());
+               context.session_watches->Poll(*id, *timeout, resp);
              });
 }
 

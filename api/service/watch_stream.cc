@@ -134,7 +134,7 @@ void StartWatchStream(const ServiceContext& ctx, WatchQuery query, SharedRespond
   std::weak_ptr<WatchStream> weak = stream;
   // Registered before the stream starts, so a refusal is still an HTTP error status.
   ApiResult<std::shared_ptr<watch::Watcher>> watcher =
-      RegisterWatch(ctx, query.spec, query.since, 0, [weak] {
+      RegisterWatch(ctx.hub, query.spec, query.since, 0, [weak] {
         if (auto s = weak.lock()) s->PostPump();
       });
   if (!watcher.ok()) return ReplyWatchError(responder, watcher.error());
