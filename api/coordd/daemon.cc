@@ -166,6 +166,10 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const CoorddFlags& f) {
   svc.replica.leader_wait = std::chrono::milliseconds(f.leader_wait_ms);
   svc.replica.retry_interval = std::chrono::milliseconds(std::clamp(f.tick_ms, 10, 100));
   svc.replica.clock_offset_ms = f.clock_offset_ms;
+  svc.replica.unsafe_local_reads = f.unsafe_local_reads;
+  if (f.unsafe_local_reads) {
+    raft::Log(raft::LogLevel::kWarn, "unsafe_local_reads", "effect", "linearizable reads may be stale");
+  }
   svc.duties.keepalive_rate = f.keepalive_rate;
   svc.duties.keepalive_burst = std::max(1.0, f.keepalive_rate);
   svc.watch_limits.poll_timeout = std::chrono::milliseconds(f.watch_poll_timeout_ms);

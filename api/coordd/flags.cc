@@ -131,7 +131,10 @@ Result<CoorddFlags> ParseCoorddFlags(int argc, const char* const* argv) {
       ("keepalive-rate", po::value<double>(&f.keepalive_rate)->default_value(f.keepalive_rate),
        "keepalives per second allowed per session (0: unlimited)")
       ("clock-offset-ms", po::value<int64_t>(&f.clock_offset_ms)->default_value(0),
-       "TEST ONLY: shift this node's wall clock (clock-fault injection)");
+       "TEST ONLY: shift this node's wall clock (clock-fault injection)")
+      ("unsafe-local-reads", po::bool_switch(&f.unsafe_local_reads),
+       "TEST ONLY, BREAKS LINEARIZABILITY: answer linearizable reads from local state without "
+       "a read barrier (proves the Jepsen checker catches stale reads)");
   po::variables_map vm;
   try {
     // No positional arguments: an empty description makes boost refuse a stray word (by

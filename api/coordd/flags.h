@@ -66,6 +66,9 @@ struct CoorddFlags {
 
   // Test-only: shifts this node's wall clock, for clock-fault injection (Jepsen).
   int64_t clock_offset_ms = 0;
+  // TEST ONLY: linearizable reads served without ReadIndex (stale on a deposed leader or a
+  // lagging follower). Exists so the Jepsen harness can show its checker catches the bug.
+  bool unsafe_local_reads = false;
 
   bool help = false;
   std::string help_text;

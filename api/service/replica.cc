@@ -134,7 +134,7 @@ void Replica::AttemptWrite(std::shared_ptr<const std::string> bytes,
 // ---- reads --------------------------------------------------------------------------------
 
 void Replica::Read(Consistency consistency, ReadDone done) {
-  if (consistency == Consistency::kSerializable) {
+  if (consistency == Consistency::kSerializable || options_.unsafe_local_reads) {
     done(View());
     return;
   }

@@ -57,6 +57,9 @@ struct ReplicaOptions {
   std::chrono::milliseconds retry_interval{50};
   // TEST ONLY: added to the wall clock (clock-fault injection).
   int64_t clock_offset_ms = 0;
+  // TEST ONLY, breaks linearizability: linearizable reads skip the read barrier and answer
+  // this node's applied state (the Jepsen bite test's deliberate bug).
+  bool unsafe_local_reads = false;
   // Completion threads (timers, answers).
   int threads = 2;
 };
