@@ -4,9 +4,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -61,18 +63,37 @@ class SpawnerThread {
   std::queue<std::function<void()>> tasks_;  // GUARDED_BY(mu_)
 };
 
+// Closes descriptors first..limit-1. Async-signal-safe (runs between fork and exec); close_range
+// where the kernel has it (5.9+), else one close per possible descriptor.
+void CloseDescriptorsFrom(int first, long limit) {
+  if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
+  for (long fd = first; fd < limit; ++fd) ::close(static_cast<int>(fd));
+}
+
 }  // namespace
 
 ChildProcess::~ChildProcess() { Kill(); }
 
 raft::Status ChildProcess::Start(const std::vector<std::string>& argv,
-                                 const std::string& log_path, const std::string& netns_path) {
+                                 const std::string& log_path, const std::string& netns_path,
+                                 const std::vector<std::string>& env) {
   if (running()) return raft::Status::InvalidArgument("already running");
   if (argv.empty()) return raft::Status::InvalidArgument("empty command");
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> environment = env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string var = *e;
+    const std::string name = var.substr(0, var.find('=') + 1);
+    bool overridden = false;
+    for (const std::string& mine : env) overridden |= mine.rfind(name, 0) == 0;
+    if (!overridden) environment.push_back(var);
+  }
+  std::vector<char*> envp;
+  for (const std::string& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return raft::Status::IOError("open " + log_path + ": " + std::strerror(errno));
   int ns_fd = -1;
@@ -84,6 +105,7 @@ raft::Status ChildProcess::Start(const std::vector<std::string>& argv,
     }
   }
   const pid_t parent = ::getpid();
+  const long open_max = std::max(::sysconf(_SC_OPEN_MAX), 1024L);
   // The whole child side runs inside the spawner's task: in the child only the forking thread
   // exists, so it must go straight on to exec.
   pid_t pid = SpawnerThread::Get().Run([&]() -> pid_t {
@@ -97,7 +119,11 @@ raft::Status ChildProcess::Start(const std::vector<std::string>& argv,
     ::dup2(log_fd, STDERR_FILENO);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-    ::execv(args[0], args.data());
+    // Nothing else of ours may live on in the node: Asio opens sockets without CLOEXEC, and a
+    // proxied connection inherited by a node stays open after the proxy closes it, so the
+    // peer on the other end never learns the link is gone.
+    CloseDescriptorsFrom(STDERR_FILENO + 1, open_max);
+    ::execve(args[0], args.data(), envp.data());
     ::_exit(127);
   });
   if (pid < 0) {

@@ -25,8 +25,9 @@ class ChildProcess {
 
   // Starts argv[0] (a path) with `args`, stdout and stderr appended to `log_path`. With
   // `netns_path` (/run/netns/<name>) the child enters that network namespace before exec.
+  // `env` ("NAME=value") is added to, or overrides, this process's environment for the child.
   raft::Status Start(const std::vector<std::string>& argv, const std::string& log_path,
-                     const std::string& netns_path = "");
+                     const std::string& netns_path = "", const std::vector<std::string>& env = {});
 
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -52,8 +53,12 @@ raft::Status Cluster::Start(int i) {
   fs::create_directories(options_.log_dir, ec);
   fs::create_directories(options_.data_dir, ec);
   n.paused = false;
+  // Node logs are files in the run folder, read after the fact: info level (leader changes,
+  // snapshots) unless the caller chose a level with COORD_LOG.
+  std::vector<std::string> env;
+  if (std::getenv("COORD_LOG") == nullptr) env.push_back("COORD_LOG=info");
   return n.process->Start(Command(i), options_.log_dir + "/" + log_name(i),
-                          network_->netns_path(i));
+                          network_->netns_path(i), env);
 }
 
 void Cluster::Kill(int i) {

@@ -31,6 +31,7 @@ constexpr char kUsage[] =
     "  --nodes N             3 or 5 (default 3)\n"
     "  --seed N              schedule and client seed (default: from the clock)\n"
     "  --out DIR             the run folder (default jepsen-runs/<time>-<workloads>)\n"
+    "  --replace             reuse --out DIR when it holds an earlier run (deleted first)\n"
     "  --coordd PATH         the coordd binary (default: next to this program)\n"
     "  --net MODE            auto (namespaces if permitted, else proxy), netns or proxy\n"
     "  --threads N           client threads per workload (default: the workload's)\n"
@@ -111,6 +112,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--out") {
       if (!value()) return Usage("--out needs a folder");
       o.out_dir = v;
+    } else if (arg == "--replace") {
+      o.replace_out_dir = true;
     } else if (arg == "--coordd") {
       if (!value()) return Usage("--coordd needs a path");
       o.coordd = v;

@@ -71,6 +71,19 @@ void RequestStop() { g_stop_requested = true; }
 raft::Result<RunOutcome> RunJepsen(const RunOptions& options) {
   ProgressLine progress(options.quiet);
   std::error_code ec;
+  // A run folder's data dirs and histories must start empty: an old cluster's state would
+  // join the new run and old history lines would be checked again.
+  if (fs::exists(options.out_dir) && !fs::is_empty(options.out_dir, ec)) {
+    if (!options.replace_out_dir) {
+      return Status::InvalidArgument(options.out_dir + " is not empty (choose another --out, or --replace)");
+    }
+    if (!fs::exists(fs::path(options.out_dir) / kRunInfoFile)) {
+      return Status::InvalidArgument(options.out_dir + " is not a run folder (no " + kRunInfoFile +
+                                     "); --replace deletes only earlier runs");
+    }
+    fs::remove_all(options.out_dir, ec);
+    if (ec) return Status::IOError("cannot remove " + options.out_dir + ": " + ec.message());
+  }
   fs::create_directories(options.out_dir, ec);
   if (ec) return Status::IOError("cannot create " + options.out_dir + ": " + ec.message());
   const std::string data_dir = options.out_dir + "/data";

@@ -28,7 +28,9 @@ struct RunOptions {
   std::chrono::seconds time{60};
   int nodes = 3;
   uint64_t seed = 0;  // 0: from the clock (printed, so a run can be repeated)
-  std::string out_dir;
+  std::string out_dir;  // must be absent or empty, unless replace_out_dir
+  // Deletes out_dir first when it holds an earlier run (a run.json); never any other folder.
+  bool replace_out_dir = false;
   std::string coordd;
   std::string net_mode = "auto";
   bool unsafe_local_reads = false;
