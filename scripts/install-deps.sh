@@ -9,6 +9,7 @@ packages=(
   libleveldb-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev
+  libzookeeper-mt-dev
   curl iproute2 procps
 )
 

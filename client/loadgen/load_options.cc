@@ -7,9 +7,10 @@
 namespace coord::loadgen {
 namespace {
 
-constexpr const char* kUsage = R"(coord-load: HTTP/1.1 load against coord's API or etcd's JSON gateway.
+constexpr const char* kUsage = R"(coord-load: load against coord's HTTP API, etcd's JSON gateway, or ZooKeeper.
 
-  --system coord|etcd          (coord)
+  --system coord|etcd|zookeeper   (coord; zookeeper through its C client, one session per
+                               client up to 64, get = sync + read; no keepalive)
   --workload create|set|get|get-serializable|mixed|children|keepalive   (get)
                                get = linearizable read; mixed = 90% get, 10% set
   --concurrency N              connections, one request in flight each (16)
@@ -20,7 +21,7 @@ constexpr const char* kUsage = R"(coord-load: HTTP/1.1 load against coord's API 
   --targets HOST:PORT,...      spread connections over these (127.0.0.1:7379)
   --leader-only                coord: send everything to the leader named by /v1/cluster
   --threads N                  I/O threads (2)
-  --prefix P                   coord: parent path of the keys; etcd: key prefix (/load)
+  --prefix P                   coord, zookeeper: parent path of the keys; etcd: key prefix (/load)
   --json FILE                  also write the results as JSON
   --quiet                      no progress line
 )";
@@ -40,7 +41,14 @@ bool ParseTargets(const std::string& text, std::vector<Target>* out) {
 
 }  // namespace
 
-const char* SystemName(System s) { return s == System::kCoord ? "coord" : "etcd"; }
+const char* SystemName(System s) {
+  switch (s) {
+    case System::kCoord: return "coord";
+    case System::kEtcd: return "etcd";
+    case System::kZooKeeper: return "zookeeper";
+  }
+  return "?";
+}
 
 const char* WorkloadName(Workload w) {
   switch (w) {
@@ -86,7 +94,8 @@ std::optional<LoadOptions> ParseLoadOptions(int argc, char** argv, std::string* 
     if (flag == "--system") {
       if (v == "coord") o.system = System::kCoord;
       else if (v == "etcd") o.system = System::kEtcd;
-      else { *message = "--system must be coord or etcd"; return std::nullopt; }
+      else if (v == "zookeeper") o.system = System::kZooKeeper;
+      else { *message = "--system must be coord, etcd or zookeeper"; return std::nullopt; }
     } else if (flag == "--workload") {
       auto it = kWorkloads.find(v);
       if (it == kWorkloads.end()) { *message = "unknown --workload " + v; return std::nullopt; }
@@ -116,6 +125,10 @@ std::optional<LoadOptions> ParseLoadOptions(int argc, char** argv, std::string* 
   if (o.system == System::kEtcd &&
       (o.workload == Workload::kChildren || o.workload == Workload::kKeepalive)) {
     *message = std::string("--workload ") + WorkloadName(o.workload) + " is coord-only";
+    return std::nullopt;
+  }
+  if (o.system == System::kZooKeeper && o.workload == Workload::kKeepalive) {
+    *message = "--workload keepalive has no ZooKeeper equivalent (its sessions ping on their own)";
     return std::nullopt;
   }
   return o;

@@ -13,7 +13,7 @@ struct Target {
   uint16_t port = 0;
 };
 
-enum class System { kCoord, kEtcd };
+enum class System { kCoord, kEtcd, kZooKeeper };
 enum class Workload { kCreate, kSet, kGetLinearizable, kGetSerializable, kMixed, kChildren, kKeepalive };
 
 struct LoadOptions {
@@ -28,7 +28,7 @@ struct LoadOptions {
   std::vector<Target> targets = {{"127.0.0.1", 7379}};
   bool leader_only = false;   // coord: ask /v1/cluster and send everything to the leader
   int threads = 2;            // I/O threads
-  std::string prefix = "/load";  // coord: the parent of the keys; etcd: the key prefix
+  std::string prefix = "/load";  // coord, zookeeper: the parent of the keys; etcd: the key prefix
   std::string json_out;       // also write the results as JSON here
   bool quiet = false;         // no progress line
 };

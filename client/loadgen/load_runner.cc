@@ -17,7 +17,9 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "client/loadgen/progress_line.h"
 #include "client/loadgen/request_factory.h"
+#include "client/loadgen/zookeeper_driver.h"
 
 namespace coord::loadgen {
 namespace {
@@ -192,33 +194,12 @@ RunResult Drive(const LoadOptions& o, Mode mode, uint64_t populate_count) {
     conns.push_back(std::make_shared<Connection>(io, &shared, i, o.targets[static_cast<size_t>(i) % o.targets.size()]));
     conns.back()->Start();
   }
-  std::atomic<bool> done{false};
-  std::thread progress([&] {
-    uint64_t last = 0;
-    auto t = Clock::now();
-    while (!done.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a display tick
-      if (Clock::now() - t < std::chrono::seconds(1) || o.quiet) continue;
-      t = Clock::now();
-      const uint64_t now = shared.completed.load();
-      const double elapsed = std::chrono::duration<double>(t - start).count();
-      if (mode == Mode::kPopulate) {
-        std::fprintf(stderr, "\rpopulate: %llu/%llu keys  %llu/s   ", static_cast<unsigned long long>(now),
-                     static_cast<unsigned long long>(populate_count), static_cast<unsigned long long>(now - last));
-      } else {
-        std::fprintf(stderr, "\r%s %s c=%d  %5.1f/%.1f s  %llu req/s  errors %llu   ", SystemName(o.system),
-                     WorkloadName(o.workload), o.concurrency, elapsed, o.warmup_s + o.duration_s,
-                     static_cast<unsigned long long>(now - last), static_cast<unsigned long long>(shared.failed.load()));
-      }
-      last = now;
-    }
-    if (!o.quiet) std::fprintf(stderr, "\n");
-  });
-  std::vector<std::thread> threads;
-  for (int i = 0; i < o.threads; ++i) threads.emplace_back([&] { io.run(); });
-  for (auto& t : threads) t.join();
-  done = true;
-  progress.join();
+  {
+    ProgressLine progress(o, mode == Mode::kPopulate ? populate_count : 0, shared.completed, shared.failed);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < o.threads; ++i) threads.emplace_back([&] { io.run(); });
+    for (auto& t : threads) t.join();
+  }
 
   RunResult total;
   for (const auto& c : conns) {
@@ -274,6 +255,7 @@ bool LoadRunner::ResolveLeader(std::string* error) {
 }
 
 RunResult LoadRunner::Populate(uint64_t n) {
+  if (options_.system == System::kZooKeeper) return ZooKeeperPopulate(options_, n);
   if (options_.system == System::kCoord) {
     LoadOptions one = options_;
     one.concurrency = 1;
@@ -296,6 +278,9 @@ RunResult LoadRunner::Populate(uint64_t n) {
   return Drive(options_, Mode::kPopulate, n);
 }
 
-RunResult LoadRunner::Run() { return Drive(options_, Mode::kTimed, 0); }
+RunResult LoadRunner::Run() {
+  if (options_.system == System::kZooKeeper) return ZooKeeperRun(options_);
+  return Drive(options_, Mode::kTimed, 0);
+}
 
 }  // namespace coord::loadgen

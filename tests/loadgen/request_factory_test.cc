@@ -37,6 +37,14 @@ TEST(LoadOptions, BadFlagsAreRefused) {
   EXPECT_NE(message.find("sometimes"), std::string::npos);
   const char* etcd_children[] = {"coord-load", "--system", "etcd", "--workload", "children"};
   EXPECT_FALSE(ParseLoadOptions(5, const_cast<char**>(etcd_children), &message, &help));
+  const char* zk_keepalive[] = {"coord-load", "--system", "zookeeper", "--workload", "keepalive"};
+  EXPECT_FALSE(ParseLoadOptions(5, const_cast<char**>(zk_keepalive), &message, &help));
+  EXPECT_NE(message.find("ZooKeeper"), std::string::npos) << message;
+  const char* zk_children[] = {"coord-load", "--system", "zookeeper", "--workload", "children"};
+  auto zk = ParseLoadOptions(5, const_cast<char**>(zk_children), &message, &help);
+  ASSERT_TRUE(zk);
+  EXPECT_EQ(zk->system, System::kZooKeeper);
+  EXPECT_STREQ(SystemName(zk->system), "zookeeper");
   const char* ok[] = {"coord-load", "--concurrency", "8", "--targets", "127.0.0.1:1,127.0.0.2:2"};
   auto o = ParseLoadOptions(5, const_cast<char**>(ok), &message, &help);
   ASSERT_TRUE(o);
