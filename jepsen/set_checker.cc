@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <limits>
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,13 +32,21 @@ struct Element {
   int64_t visible() const { return std::min(acked, seen); }
 };
 
-}  // namespace
+// What one set's check found; the sets of a history are summed.
+struct SetOutcome {
+  size_t attempted = 0, acknowledged = 0, failed = 0, indeterminate = 0, recovered = 0;
+  size_t reads = 0, final_read_size = 0, lost = 0, phantom = 0, unchecked = 0, anomalies = 0;
+};
 
-Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
-  auto started = std::chrono::steady_clock::now();
+// Checks the set made of `ops` (indexes into history.operations), reporting anomalies through
+// `report`; `label` names the set in messages ("" when the history has one unnamed set).
+Result<SetOutcome> CheckOneSet(const PairedHistory& history, const std::vector<size_t>& ops,
+                               const std::string& label,
+                               const std::function<void(Anomaly)>& report_anomaly) {
   std::map<int64_t, Element> elements;
   std::vector<Read> reads;
-  for (const Operation& op : history.operations) {
+  for (size_t index : ops) {
+    const Operation& op = history.operations[index];
     if (op.f == "add") {
       if (!op.input.is_number_integer()) return history.Malformed(op, "an add's value must be an integer");
       Element& e = elements[op.input.get<int64_t>()];
@@ -61,12 +71,13 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
     }
   }
 
-  CheckResult result;
-  result.checker = "set";
   size_t anomalies = 0;
+  const std::string in_set = label.empty() ? "" : " of set " + label;
   auto report = [&](Anomaly a) {
     ++anomalies;
-    if (result.anomalies.size() < kMaxAnomalies) result.anomalies.push_back(std::move(a));
+    a.message += in_set;
+    if (!label.empty()) a.key = label + " " + a.key;
+    report_anomaly(std::move(a));
   };
 
   // Phantoms, and when each element was first seen.
@@ -141,33 +152,87 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
     if (!e.any_ok && e.seen != kNever) ++recovered;
     if (e.any_ok && e.acked >= last_read_invoke) ++unchecked;
   }
+  SetOutcome out;
+  out.attempted = attempted;
+  out.acknowledged = acknowledged;
+  out.failed = failed;
+  out.indeterminate = indeterminate;
+  out.recovered = recovered;
+  out.reads = reads.size();
+  out.final_read_size = reads.empty() ? 0 : reads[reads_by_invoke.back()].elements.size();
+  out.lost = lost.size();
+  out.phantom = phantom.size();
+  out.unchecked = unchecked;
+  out.anomalies = anomalies;
+  return out;
+}
+
+}  // namespace
+
+Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
+  auto started = std::chrono::steady_clock::now();
+  // Sets are independent: one per key (the ops without a key form one set of their own).
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (const Operation& op : history.operations) by_key[op.key.value_or("")].push_back(op.index);
+
+  CheckResult result;
+  result.checker = "set";
+  auto report = [&](Anomaly a) {
+    if (result.anomalies.size() < kMaxAnomalies) result.anomalies.push_back(std::move(a));
+  };
+  SetOutcome total;
+  size_t sets_without_read = 0, sets_unchecked = 0;
+  for (const auto& [key, ops] : by_key) {
+    const std::string label = by_key.size() == 1 ? "" : (key.empty() ? "(no key)" : key);
+    auto one = CheckOneSet(history, ops, label, report);
+    if (!one.ok()) return one.status();
+    const SetOutcome& o = *one;
+    total.attempted += o.attempted;
+    total.acknowledged += o.acknowledged;
+    total.failed += o.failed;
+    total.indeterminate += o.indeterminate;
+    total.recovered += o.recovered;
+    total.reads += o.reads;
+    total.final_read_size += o.final_read_size;
+    total.lost += o.lost;
+    total.phantom += o.phantom;
+    total.unchecked += o.unchecked;
+    total.anomalies += o.anomalies;
+    // A set with adds but no ok read cannot be checked; one with neither is just unused.
+    if (o.reads == 0 && o.attempted > 0) ++sets_without_read;
+    if (o.unchecked > 0) ++sets_unchecked;
+  }
   Json& d = result.details;
-  d["attempted"] = attempted;
-  d["acknowledged"] = acknowledged;
-  d["failed"] = failed;
-  d["indeterminate"] = indeterminate;
-  d["recovered"] = recovered;
-  d["reads"] = reads.size();
-  d["final_read_size"] = reads.empty() ? 0 : reads[reads_by_invoke.back()].elements.size();
-  d["lost"] = lost.size();
-  d["phantom"] = phantom.size();
-  d["unchecked"] = unchecked;
-  d["anomalies_total"] = anomalies;
-  if (anomalies) {
+  d["sets"] = by_key.size();
+  d["attempted"] = total.attempted;
+  d["acknowledged"] = total.acknowledged;
+  d["failed"] = total.failed;
+  d["indeterminate"] = total.indeterminate;
+  d["recovered"] = total.recovered;
+  d["reads"] = total.reads;
+  d["final_read_size"] = total.final_read_size;
+  d["lost"] = total.lost;
+  d["phantom"] = total.phantom;
+  d["unchecked"] = total.unchecked;
+  d["anomalies_total"] = total.anomalies;
+  const std::string sets = by_key.size() > 1 ? " in " + std::to_string(by_key.size()) + " sets" : "";
+  if (total.anomalies) {
     result.verdict = Verdict::kInvalid;
-    result.message = std::to_string(lost.size()) + " lost, " + std::to_string(phantom.size()) +
-                     " phantom elements";
-  } else if (reads.empty()) {
+    result.message = std::to_string(total.lost) + " lost, " + std::to_string(total.phantom) +
+                     " phantom elements" + sets;
+  } else if (total.reads == 0 || sets_without_read > 0) {
     result.verdict = Verdict::kUnknown;
-    result.message = "no successful read: nothing to check the adds against";
-  } else if (unchecked) {
+    result.message = total.reads == 0 ? "no successful read: nothing to check the adds against"
+                                      : std::to_string(sets_without_read) +
+                                            " sets with adds have no successful read";
+  } else if (total.unchecked) {
     result.verdict = Verdict::kUnknown;
-    result.message = std::to_string(unchecked) +
+    result.message = std::to_string(total.unchecked) +
                      " acknowledged adds were never followed by a read (no final read?)";
   } else {
     result.verdict = Verdict::kValid;
-    result.message = "all " + std::to_string(acknowledged) + " acknowledged adds present, " +
-                     std::to_string(recovered) + " indeterminate adds recovered, no phantoms";
+    result.message = "all " + std::to_string(total.acknowledged) + " acknowledged adds present" + sets +
+                     ", " + std::to_string(total.recovered) + " indeterminate adds recovered, no phantoms";
   }
   result.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

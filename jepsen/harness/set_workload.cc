@@ -1,11 +1,13 @@
 #include "jepsen/harness/set_workload.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace coord::jepsen::harness {
 
 namespace {
 constexpr char kRoot[] = "/jepsen-set";
+std::string SetPath(int64_t set) { return std::string(kRoot) + "/s" + std::to_string(set); }
 }  // namespace
 
 raft::Status SetWorkload::Setup(WorkloadContext& ctx) {
@@ -16,14 +18,20 @@ raft::Status SetWorkload::Setup(WorkloadContext& ctx) {
                                (r.ok() ? r->body : r.error().what));
 }
 
-bool SetWorkload::Read(ClientThread& client, int node) {
-  Op op = client.Invoke("read", std::nullopt, nullptr);
-  auto r = client.Call(node, "GET", std::string("/v1/nodes") + kRoot + "?children=true");
+bool SetWorkload::Read(ClientThread& client, int64_t set, int node) {
+  const std::string path = SetPath(set);
+  Op op = client.Invoke("read", path, nullptr);
+  auto r = client.Call(node, "GET", "/v1/nodes" + path + "?children=true");
   if (!r.ok()) {
     client.Complete(op, OpType::kFail, nullptr, r.error().what);
     return false;
   }
   Json j = r->json();
+  // A set none of whose adds has created it yet is empty (its parent is made by the first add).
+  if (r->status == 404 && r->error_code() == "NO_NODE") {
+    client.Complete(op, OpType::kOk, Json::array(), "", {{"zxid", j.value("zxid", Json())}});
+    return true;
+  }
   if (r->status != 200 || !j.contains("children") || !j["children"].is_array()) {
     client.Complete(op, OpType::kFail, nullptr, r->error_code());
     return false;
@@ -46,28 +54,37 @@ void SetWorkload::RunClient(WorkloadContext& ctx, int thread) {
   std::uniform_int_distribution<int> kind(0, 19);
   while (!client.stopping()) {
     if (kind(client.rng()) == 0) {
-      Read(client, client.RandomNode());
+      // One of the newest four sets: the one being filled, or one filled a moment ago.
+      const int64_t newest = next_element_.load() / kElementsPerSet;
+      const int64_t back = std::uniform_int_distribution<int64_t>(0, 3)(client.rng());
+      Read(client, std::max<int64_t>(0, newest - back), client.RandomNode());
       continue;
     }
     const int64_t element = next_element_++;
-    Op op = client.Invoke("add", std::nullopt, element);
+    const std::string set = SetPath(element / kElementsPerSet);
+    Op op = client.Invoke("add", set, element);
     auto r = client.Call(client.RandomNode(), "POST",
-                         std::string("/v1/nodes") + kRoot + "/" + std::to_string(element), "{}");
+                         "/v1/nodes" + set + "/" + std::to_string(element) + "?parents=true", "{}");
     Outcome o = ClassifyWrite(r);
     client.Complete(op, o.type, element, o.error);
   }
 }
 
 raft::Status SetWorkload::Finish(WorkloadContext& ctx) {
-  // A final read through every node: each must see every acknowledged add.
+  // A final read of every set through every node: each must see every acknowledged add.
   ClientThread client(&ctx, kFinalProcess, threads_);
-  for (int node = 0; node < ctx.network->nodes(); ++node) {
-    bool done = false;
-    for (int attempt = 0; attempt < 50 && !done; ++attempt) {
-      done = Read(client, node);
-      if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int64_t sets = (next_element_.load() + kElementsPerSet - 1) / kElementsPerSet;
+  for (int64_t set = 0; set < std::max<int64_t>(sets, 1); ++set) {
+    for (int node = 0; node < ctx.network->nodes(); ++node) {
+      bool done = false;
+      for (int attempt = 0; attempt < 50 && !done; ++attempt) {
+        done = Read(client, set, node);
+        if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a retry's pause
+      }
+      if (!done) {
+        return raft::Status::Timeout("final read of " + SetPath(set) + " through n" + std::to_string(node + 1));
+      }
     }
-    if (!done) return raft::Status::Timeout("final read of the set through n" + std::to_string(node + 1));
   }
   return raft::Status::Ok();
 }

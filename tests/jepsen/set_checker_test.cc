@@ -17,6 +17,13 @@ void ReadSet(HistoryBuilder& b, int64_t p, std::vector<int64_t> v, int64_t t0, i
   b.Add(p, "read", std::nullopt, nullptr, t0 * kMs, OpType::kOk, Json(v), t1 * kMs);
 }
 
+void AddTo(HistoryBuilder& b, const std::string& set, int64_t p, int64_t v, int64_t t0, int64_t t1) {
+  b.Add(p, "add", set, v, t0 * kMs, OpType::kOk, v, t1 * kMs);
+}
+void ReadOf(HistoryBuilder& b, const std::string& set, int64_t p, std::vector<int64_t> v, int64_t t0, int64_t t1) {
+  b.Add(p, "read", set, nullptr, t0 * kMs, OpType::kOk, Json(v), t1 * kMs);
+}
+
 CheckResult Check(const HistoryBuilder& b) {
   Result<CheckResult> r = CheckSetHistory(b.Build());
   EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -100,6 +107,42 @@ TEST(SetCheckerTest, MalformedReadIsAnError) {
   HistoryBuilder b;
   b.Add(1, "read", std::nullopt, nullptr, 0, OpType::kOk, 5, 1);
   EXPECT_FALSE(CheckSetHistory(b.Build()).ok());
+}
+
+TEST(SetCheckerTest, SetsOfDifferentKeysAreCheckedApart) {
+  HistoryBuilder b;
+  AddTo(b, "/s0", 1, 1, 0, 1);
+  AddTo(b, "/s1", 2, 2, 0, 1);
+  ReadOf(b, "/s0", 3, {1}, 5, 6);  // 2 belongs to another set: not lost here
+  ReadOf(b, "/s1", 3, {2}, 7, 8);
+  CheckResult r = Check(b);
+  EXPECT_EQ(r.verdict, Verdict::kValid) << r.message;
+  EXPECT_EQ(r.details["sets"], 2);
+  EXPECT_EQ(r.details["acknowledged"], 2);
+}
+
+TEST(SetCheckerTest, LossInOneOfSeveralSetsNamesTheSet) {
+  HistoryBuilder b;
+  AddTo(b, "/s0", 1, 1, 0, 1);
+  AddTo(b, "/s1", 2, 2, 0, 1);
+  AddTo(b, "/s1", 2, 3, 2, 3);
+  ReadOf(b, "/s0", 3, {1}, 5, 6);
+  ReadOf(b, "/s1", 3, {2}, 7, 8);  // 3 acknowledged before this read: lost
+  CheckResult r = Check(b);
+  ASSERT_EQ(r.verdict, Verdict::kInvalid);
+  ASSERT_EQ(r.anomalies.size(), 1u);
+  EXPECT_EQ(r.anomalies[0].kind, "lost-add");
+  EXPECT_EQ(r.anomalies[0].key, "/s1 3");
+  EXPECT_NE(r.anomalies[0].message.find("of set /s1"), std::string::npos) << r.anomalies[0].message;
+}
+
+TEST(SetCheckerTest, SetWithAddsButNoReadIsUnknown) {
+  HistoryBuilder b;
+  AddTo(b, "/s0", 1, 1, 0, 1);
+  AddTo(b, "/s1", 2, 2, 0, 1);
+  ReadOf(b, "/s0", 3, {1}, 5, 6);
+  CheckResult r = Check(b);
+  EXPECT_EQ(r.verdict, Verdict::kUnknown) << r.message;
 }
 
 }  // namespace
