@@ -32,17 +32,19 @@ struct Element {
   int64_t visible() const { return std::min(acked, seen); }
 };
 
-// What one set's check found; the sets of a history are summed.
-struct SetOutcome {
+// What the checks of a history's sets found, summed over the sets.
+struct SetTotals {
   size_t attempted = 0, acknowledged = 0, failed = 0, indeterminate = 0, recovered = 0;
   size_t reads = 0, final_read_size = 0, lost = 0, phantom = 0, unchecked = 0, anomalies = 0;
+  size_t sets_without_read = 0;  // sets with adds but no ok read: nothing checks them
 };
 
-// Checks the set made of `ops` (indexes into history.operations), reporting anomalies through
-// `report`; `label` names the set in messages ("" when the history has one unnamed set).
-Result<SetOutcome> CheckOneSet(const PairedHistory& history, const std::vector<size_t>& ops,
-                               const std::string& label,
-                               const std::function<void(Anomaly)>& report_anomaly) {
+// Checks the set made of `ops` (indexes into history.operations), adding what it finds to
+// `totals` and reporting anomalies through `report_anomaly`; `label` names the set in messages
+// ("" when the history has one unnamed set).
+Status CheckOneSet(const PairedHistory& history, const std::vector<size_t>& ops,
+                   const std::string& label, const std::function<void(Anomaly)>& report_anomaly,
+                   SetTotals* totals) {
   std::map<int64_t, Element> elements;
   std::vector<Read> reads;
   for (size_t index : ops) {
@@ -152,19 +154,20 @@ Result<SetOutcome> CheckOneSet(const PairedHistory& history, const std::vector<s
     if (!e.any_ok && e.seen != kNever) ++recovered;
     if (e.any_ok && e.acked >= last_read_invoke) ++unchecked;
   }
-  SetOutcome out;
-  out.attempted = attempted;
-  out.acknowledged = acknowledged;
-  out.failed = failed;
-  out.indeterminate = indeterminate;
-  out.recovered = recovered;
-  out.reads = reads.size();
-  out.final_read_size = reads.empty() ? 0 : reads[reads_by_invoke.back()].elements.size();
-  out.lost = lost.size();
-  out.phantom = phantom.size();
-  out.unchecked = unchecked;
-  out.anomalies = anomalies;
-  return out;
+  SetTotals& t = *totals;
+  t.attempted += attempted;
+  t.acknowledged += acknowledged;
+  t.failed += failed;
+  t.indeterminate += indeterminate;
+  t.recovered += recovered;
+  t.reads += reads.size();
+  t.final_read_size += reads.empty() ? 0 : reads[reads_by_invoke.back()].elements.size();
+  t.lost += lost.size();
+  t.phantom += phantom.size();
+  t.unchecked += unchecked;
+  t.anomalies += anomalies;
+  if (reads.empty() && attempted > 0) ++t.sets_without_read;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -180,27 +183,11 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
   auto report = [&](Anomaly a) {
     if (result.anomalies.size() < kMaxAnomalies) result.anomalies.push_back(std::move(a));
   };
-  SetOutcome total;
-  size_t sets_without_read = 0, sets_unchecked = 0;
+  SetTotals total;
   for (const auto& [key, ops] : by_key) {
     const std::string label = by_key.size() == 1 ? "" : (key.empty() ? "(no key)" : key);
-    auto one = CheckOneSet(history, ops, label, report);
-    if (!one.ok()) return one.status();
-    const SetOutcome& o = *one;
-    total.attempted += o.attempted;
-    total.acknowledged += o.acknowledged;
-    total.failed += o.failed;
-    total.indeterminate += o.indeterminate;
-    total.recovered += o.recovered;
-    total.reads += o.reads;
-    total.final_read_size += o.final_read_size;
-    total.lost += o.lost;
-    total.phantom += o.phantom;
-    total.unchecked += o.unchecked;
-    total.anomalies += o.anomalies;
-    // A set with adds but no ok read cannot be checked; one with neither is just unused.
-    if (o.reads == 0 && o.attempted > 0) ++sets_without_read;
-    if (o.unchecked > 0) ++sets_unchecked;
+    Status s = CheckOneSet(history, ops, label, report, &total);
+    if (!s.ok()) return s;
   }
   Json& d = result.details;
   d["sets"] = by_key.size();
@@ -220,10 +207,10 @@ Result<CheckResult> CheckSetHistory(const PairedHistory& history) {
     result.verdict = Verdict::kInvalid;
     result.message = std::to_string(total.lost) + " lost, " + std::to_string(total.phantom) +
                      " phantom elements" + sets;
-  } else if (total.reads == 0 || sets_without_read > 0) {
+  } else if (total.reads == 0 || total.sets_without_read > 0) {
     result.verdict = Verdict::kUnknown;
     result.message = total.reads == 0 ? "no successful read: nothing to check the adds against"
-                                      : std::to_string(sets_without_read) +
+                                      : std::to_string(total.sets_without_read) +
                                             " sets with adds have no successful read";
   } else if (total.unchecked) {
     result.verdict = Verdict::kUnknown;

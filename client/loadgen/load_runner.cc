@@ -180,14 +180,10 @@ RunResult Drive(const LoadOptions& o, Mode mode, uint64_t populate_count) {
   shared.factory = &factory;
   shared.mode = mode;
   const auto start = Clock::now();
-  if (mode == Mode::kPopulate) {
-    shared.measure_from = start;
-    shared.deadline = start + std::chrono::hours(24);
-    shared.populate_count = populate_count;
-  } else {
-    shared.measure_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
-    shared.deadline = shared.measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s));
-  }
+  const MeasuredWindow window = WindowOf(o, mode == Mode::kPopulate, start);
+  shared.measure_from = window.from;
+  shared.deadline = window.deadline;
+  shared.populate_count = populate_count;
   net::io_context io;
   std::vector<std::shared_ptr<Connection>> conns;
   for (int i = 0; i < o.concurrency; ++i) {
@@ -203,9 +199,7 @@ RunResult Drive(const LoadOptions& o, Mode mode, uint64_t populate_count) {
 
   RunResult total;
   for (const auto& c : conns) {
-    total.latency.Merge(c->result.latency);
-    total.ok += c->result.ok;
-    for (const auto& [k, v] : c->result.errors) total.errors[k] += v;
+    total.Add(c->result);
   }
   total.seconds = mode == Mode::kPopulate ? std::chrono::duration<double>(Clock::now() - start).count() : o.duration_s;
   return total;
@@ -232,6 +226,19 @@ std::optional<std::string> SimpleGet(const Target& t, const std::string& target)
 }
 
 }  // namespace
+
+void RunResult::Add(const RunResult& other) {
+  latency.Merge(other.latency);
+  ok += other.ok;
+  for (const auto& [kind, n] : other.errors) errors[kind] += n;
+}
+
+MeasuredWindow WindowOf(const LoadOptions& o, bool populate, Clock::time_point start) {
+  if (populate) return {start, start + std::chrono::hours(24)};
+  auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+  const Clock::time_point from = start + seconds(o.warmup_s);
+  return {from, from + seconds(o.duration_s)};
+}
 
 LoadRunner::LoadRunner(LoadOptions options) : options_(std::move(options)) {}
 

@@ -7,6 +7,7 @@
 // Thread-safety: one Run or Populate at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -22,7 +23,17 @@ struct RunResult {
   std::map<std::string, uint64_t> errors;
   double seconds = 0;  // the measured window
   double throughput() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
+  // Adds another client's counts and latencies (not its seconds).
+  void Add(const RunResult& other);
 };
+
+// When a run's latencies count: from the end of the warmup to the deadline. A populate counts
+// from its start and has no deadline of its own.
+struct MeasuredWindow {
+  std::chrono::steady_clock::time_point from, deadline;
+};
+MeasuredWindow WindowOf(const LoadOptions& options, bool populate,
+                        std::chrono::steady_clock::time_point start);
 
 class LoadRunner {
  public:

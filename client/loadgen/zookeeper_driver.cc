@@ -217,13 +217,9 @@ RunResult Drive(const LoadOptions& o, bool populate, uint64_t populate_count) {
   run.populate_count = populate_count;
   run.value.assign(o.value_bytes, 'v');
   const auto start = Clock::now();
-  if (populate) {
-    run.measure_from = start;
-    run.deadline = start + std::chrono::hours(24);
-  } else {
-    run.measure_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
-    run.deadline = run.measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s));
-  }
+  const MeasuredWindow window = WindowOf(o, populate, start);
+  run.measure_from = window.from;
+  run.deadline = window.deadline;
   std::vector<Client> all(static_cast<size_t>(clients));
   run.active = clients;
   {
@@ -240,11 +236,7 @@ RunResult Drive(const LoadOptions& o, bool populate, uint64_t populate_count) {
     run.cv.wait(lock, [&] { return run.active == 0; });
   }
   CloseSessions(&sessions);
-  for (const Client& c : all) {
-    total.latency.Merge(c.result.latency);
-    total.ok += c.result.ok;
-    for (const auto& [k, v] : c.result.errors) total.errors[k] += v;
-  }
+  for (const Client& c : all) total.Add(c.result);
   total.seconds = populate ? std::chrono::duration<double>(Clock::now() - start).count() : o.duration_s;
   return total;
 }
