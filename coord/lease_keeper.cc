@@ -71,7 +71,8 @@ Status LeaseKeeper::Keepalive(const State& state, uint64_t session_id, int64_t n
   return Status::Ok();
 }
 
-std::vector<pb::Command> LeaseKeeper::Poll(const State& state, int64_t now_ms) {
+std::vector<pb::Command> LeaseKeeper::Poll(const State& state, int64_t now_ms,
+                                           int64_t stamp_ms) {
   std::vector<pb::Command> out;
   if (!leader_) return out;
   DiscoverNew(state, now_ms);
@@ -83,7 +84,7 @@ std::vector<pb::Command> LeaseKeeper::Poll(const State& state, int64_t now_ms) {
       sessions_.erase(id);
       continue;
     }
-    out.push_back(MakeCommand(CommandHeader{now_ms, 0, 0}, ExpireSessionRequest{id}));
+    out.push_back(MakeCommand(CommandHeader{stamp_ms, 0, 0}, ExpireSessionRequest{id}));
     t.expiring = true;
     Reschedule(id, t, SaturatingAdd(now_ms, retry_ms_));
   }

@@ -53,7 +53,13 @@ class LeaseKeeper {
 
   // The ExpireSession commands to propose now (stamped with now_ms), one per session whose
   // deadline has passed. Picks up sessions opened since the last call first.
-  std::vector<pb::Command> Poll(const State& state, int64_t now_ms);
+  std::vector<pb::Command> Poll(const State& state, int64_t now_ms) {
+    return Poll(state, now_ms, now_ms);
+  }
+  // As above, with deadlines on one clock (now_ms: a monotonic one, so that a wall-clock step
+  // neither expires nor prolongs leases) and the commands stamped with another (stamp_ms:
+  // the wall clock the state machine records).
+  std::vector<pb::Command> Poll(const State& state, int64_t now_ms, int64_t stamp_ms);
 
   // The earliest time at which Poll may have something to do, or nullopt if nothing is
   // tracked. Sessions opened since the last Poll or Keepalive are not counted until then.

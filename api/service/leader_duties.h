@@ -1,13 +1,23 @@
 // LeaderDuties: what only the leader does for the namespace, wired to the runtime.
 //
-//   - on becoming leader: LeaseKeeper::OnBecomeLeader (every session gets a full TTL from
-//     now) and NodeReaper::OnBecomeLeader; on losing leadership: OnStepDown on both;
+//   - on becoming leader of a term: LeaseKeeper::OnBecomeLeader (every session gets a full
+//     TTL from now) and NodeReaper::OnBecomeLeader; on losing leadership: OnStepDown on both;
 //   - every poll_interval (100 ms by default): propose the ExpireSession commands of
 //     LeaseKeeper::Poll and the Reap commands of NodeReaper::Poll, stamped with this node's
 //     clock, so a session or TTL node goes within about poll_interval + one commit of its
 //     deadline. A lost proposal is proposed again by the keeper / reaper after retry_ms;
 //   - keepalives and session queries (leader calls from any node, leader_calls.h), with the
 //     per-session keepalive rate limit (keepalive_limiter.h).
+//
+// Two fences keep a lease from ending while a client is told it lives (found by the Jepsen
+// sessions workload: a leader paused past its sessions' deadlines woke up, proposed their
+// expiry, and its proposals were forwarded to and committed by the new leader, which had been
+// acknowledging those sessions' keepalives all along):
+//   - expiries and reaps are proposed with RaftNode::ProposeInTerm for the term the keeper's
+//     deadlines belong to, so only the leader of that term can append them;
+//   - a new leader answers keepalives only once it has applied its term's first entry, and so
+//     every expiry an earlier leader got committed: until then it answers "not ready" (503).
+// Lease deadlines are on the monotonic clock (Replica::SteadyMs).
 //
 // The keeper and reaper read the published view (published_store.h), never the Store.
 //
@@ -49,6 +59,7 @@ class LeaderDuties {
   void Stop();
 
   // Leader-call handlers (run on the leader's Raft thread).
+  // NO_LEADER-style "not ready" outcome while this new leader catches up (see above).
   pb::KeepaliveReply Keepalive(uint64_t session_id);
   pb::SessionQueryReply QuerySession(uint64_t session_id);
 
@@ -58,8 +69,11 @@ class LeaderDuties {
 
  private:
   void Poll();
-  // Brings the keeper and reaper in line with whether this node leads. REQUIRES: mu_ held.
-  void Reconcile(bool leading, const store::State& state, int64_t now_ms);
+  // Brings the keeper and reaper in line with whether this node leads, and in which term (a
+  // new term starts them afresh). REQUIRES: mu_ held.
+  void Reconcile(bool leading, uint64_t term, const store::State& state, int64_t now_ms);
+  // Whether this leader has applied everything committed before its term (see above).
+  bool CaughtUpWithTerm(uint64_t applied_zxid) const;
 
   Replica* const replica_;
   const LeaderWatch* const leader_;
@@ -70,6 +84,7 @@ class LeaderDuties {
   std::atomic<uint64_t> rate_limited_{0};
 
   std::mutex mu_;
+  uint64_t duties_term_ = 0;    // GUARDED_BY(mu_): the term the keeper and reaper serve
   store::LeaseKeeper keeper_;   // GUARDED_BY(mu_)
   store::NodeReaper reaper_;    // GUARDED_BY(mu_)
   KeepaliveLimiter limiter_;    // GUARDED_BY(mu_)

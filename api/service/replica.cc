@@ -40,6 +40,11 @@ int64_t Replica::NowMs() const {
          options_.clock_offset_ms;
 }
 
+int64_t Replica::SteadyMs() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+}
+
 void Replica::Post(std::function<void()> fn) {
   if (impl_->stopped.load()) return;
   net::post(impl_->pool, std::move(fn));

@@ -22,7 +22,7 @@
 // reads: the published view at once, which may lag the leader.
 //
 // Time: NowMs() is this node's wall clock plus the test-only clock offset; the leader's duties
-// stamp their commands with it. Client writes are stamped by the node that receives them
+// stamp their commands with it, but time their lease deadlines with SteadyMs(). Client writes are stamped by the node that receives them
 // (see docs/api.md, "Times").
 //
 // Threading: every member may be called from any thread. Completions (`done`) run on one of
@@ -95,6 +95,9 @@ class Replica {
   // The latest applied state (serializable).
   ViewPtr View() const { return store_->Current(); }
   int64_t NowMs() const;
+  // A monotonic clock (ms since an arbitrary start): for in-memory deadlines, such as the
+  // leader's lease deadlines, that a wall-clock step must not move.
+  static int64_t SteadyMs();
   raft::NodeStatus Status() const { return node_->status(); }
   uint64_t id() const { return node_->id(); }
   const store::Options& limits() const { return store_->options(); }

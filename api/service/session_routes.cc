@@ -60,6 +60,9 @@ void HandleKeepalive(const ServiceContext& ctx, http::Request req, http::Respond
     switch (k.outcome()) {
       case pb::KEEPALIVE_EXPIRED:
         return ReplyError(resp, Expired(id));
+      case pb::KEEPALIVE_LEADER_NOT_READY:
+        return ReplyError(resp, ApiError(ErrorCode::kNoLeader,
+                                         "the new leader is still catching up; retry shortly"));
       case pb::KEEPALIVE_RATE_LIMITED: {
         http::Response out =
             ApiError(ErrorCode::kRateLimited,

@@ -1,5 +1,7 @@
 #include "raft/runtime/raft_node.h"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 
 #include "raft/invariant.h"
@@ -124,6 +126,22 @@ void RaftNode::Propose(std::string command, ProposalTracker::Callback done) {
   done(Status::Shutdown("node is stopping"));
 }
 
+void RaftNode::ProposeInTerm(std::string command, uint64_t term, ProposalTracker::Callback done) {
+  if (term == 0) {
+    done(Status::NotLeader(0));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopped_) {
+      inbox_proposals_.push_back(PendingProposal{std::move(command), std::move(done), term});
+      ScheduleDrain();
+      return;
+    }
+  }
+  done(Status::Shutdown("node is stopping"));
+}
+
 void RaftNode::ReadBarrier(std::function<void(Status)> done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -200,7 +218,21 @@ void RaftNode::Drain() {
   ProcessReady();
 }
 
+void RaftNode::DropStaleTermProposals(std::vector<PendingProposal>& proposals) {
+  const bool leading = raw_->role() == Role::kLeader;
+  const uint64_t term = raw_->term();
+  auto stale = [&](const PendingProposal& p) {
+    return p.only_in_term != 0 && !(leading && p.only_in_term == term);
+  };
+  for (PendingProposal& p : proposals) {
+    if (stale(p)) p.done(Status::NotLeader(raw_->leader()));
+  }
+  proposals.erase(std::remove_if(proposals.begin(), proposals.end(), stale), proposals.end());
+}
+
 void RaftNode::ProposeOrForward(std::vector<PendingProposal> proposals) {
+  DropStaleTermProposals(proposals);
+  if (proposals.empty()) return;
   const auto deadline = Clock::now() + options_.propose_timeout;
   std::vector<std::string> commands;
   commands.reserve(proposals.size());
@@ -394,18 +426,25 @@ void RaftNode::OnTick() {
 void RaftNode::ProcessReady() {
   while (raw_->HasReady()) {
     Ready rd = raw_->GetReady();
-    if (rd.soft_state) {
-      const bool leader_changed = rd.soft_state->leader != soft_state_.leader;
-      soft_state_ = *rd.soft_state;
-      if (leader_changed) {
-        Log(LogLevel::kInfo, "leader_changed", "node", options_.id, "leader", soft_state_.leader,
-            "term", raw_->term());
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          ++status_.leader_changes;
-        }
-        if (on_leader_change_) on_leader_change_(soft_state_.leader, raw_->term());
+    if (rd.soft_state) soft_state_ = *rd.soft_state;
+    // A leader that lost and regained leadership between two Readys shows no soft-state
+    // change, so leadership is tracked by (leader, term), not by the leader id alone.
+    const uint64_t term = raw_->term();
+    const bool leading = soft_state_.leader == options_.id;
+    if (soft_state_.leader != reported_leader_ || (leading && term != reported_term_)) {
+      reported_leader_ = soft_state_.leader;
+      reported_term_ = term;
+      Log(LogLevel::kInfo, "leader_changed", "node", options_.id, "leader", soft_state_.leader,
+          "term", term);
+      {
+        // Read now, before anything else is appended: the leader's no-op is its last entry
+        // (or proposals that followed it, which only makes waiting for it stricter).
+        const uint64_t term_start = leading ? raw_->GetStatus().last_index : 0;
+        std::lock_guard<std::mutex> lock(mu_);
+        ++status_.leader_changes;
+        status_.term_start_index = term_start;
       }
+      if (on_leader_change_) on_leader_change_(soft_state_.leader, term);
     }
     if (!rd.messages.empty()) transport_->Send(std::move(rd.messages));
     if (rd.MustSync()) PersistReady(rd);

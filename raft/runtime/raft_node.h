@@ -70,6 +70,10 @@ struct NodeStatus {
   uint64_t last_snapshot_bytes = 0;
   double last_snapshot_seconds = 0;
   uint64_t proposals_pending = 0;
+  // While leader: the index of the first entry of its term (its no-op). A leader whose
+  // applied index has reached it has applied everything earlier leaders committed; 0 when
+  // not leader.
+  uint64_t term_start_index = 0;
 };
 
 class RaftNode {
@@ -96,6 +100,13 @@ class RaftNode {
   // link and still answers from its own apply. Errors: kNotLeader (with leader hint) / kProposalDropped: certainly not applied;
   // kTimeout / kShutdown: outcome unknown.
   void Propose(std::string command, ProposalTracker::Callback done);
+
+  // Like Propose, but appended only if this node is still the leader of `term` when the
+  // proposal reaches the Raft thread; never forwarded. Otherwise `done` gets kNotLeader and
+  // nothing is appended. For decisions that only the leader of one term may take (lease
+  // expiry): a deposed leader that has not yet heard of its successor must not have its
+  // stale decision committed by that successor.
+  void ProposeInTerm(std::string command, uint64_t term, ProposalTracker::Callback done);
 
   // Linearizable read barrier: `done(Ok)` once this replica has applied every write committed
   // before the call (ReadIndex, confirmed by a quorum). Errors: kProposalDropped (no leader),
@@ -129,6 +140,7 @@ class RaftNode {
   struct PendingProposal {
     std::string command;
     ProposalTracker::Callback done;
+    uint64_t only_in_term = 0;  // 0: any leader, forwarded from a follower
   };
   struct ForwardedBatch {
     std::vector<ProposalTracker::Callback> callbacks;
@@ -142,6 +154,8 @@ class RaftNode {
   void ScheduleDrain();  // REQUIRES: mu_ held
   void Drain();
   void ProposeOrForward(std::vector<PendingProposal> proposals);
+  // Drops (kNotLeader) the term-fenced proposals whose term is not this leader's current one.
+  void DropStaleTermProposals(std::vector<PendingProposal>& proposals);
   void HandleForwardedProposal(const pb::Message& m);
   void HandleForwardResponse(const pb::Message& m);
   void HandleLeaderCall(const pb::Message& m);
@@ -169,6 +183,8 @@ class RaftNode {
   boost::asio::steady_timer ticker_;
   std::unique_ptr<RawNode> raw_;
   SoftState soft_state_;
+  uint64_t reported_leader_ = 0;  // the (leader, term) last passed to on_leader_change_
+  uint64_t reported_term_ = 0;
   // A hard state whose only change is a higher commit index, not yet written: it rides on the
   // next synced write (see PersistReady).
   std::optional<pb::HardState> deferred_commit_;

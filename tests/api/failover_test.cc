@@ -2,6 +2,7 @@
 // of a write load, a restarted follower catching up from the log and then from a snapshot,
 // and the minority side of a cluster answering 503 quickly instead of hanging.
 #include <atomic>
+#include <csignal>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -244,6 +245,77 @@ TEST(Failover, AWriteInFlightWhenTheLeaderDiesIsAnsweredAfterTheElection) {
   EXPECT_TRUE(r.ok()) << r.Describe();
   c.StartNode(leader);
   ASSERT_TRUE(c.AwaitReady(leader));
+}
+
+// Found by the Jepsen sessions workload: a leader paused past its sessions' deadlines woke up
+// and proposed their expiry; its proposals were forwarded to the new leader, which had been
+// acknowledging those sessions' keepalives all along, and the ephemerals vanished. Whether the
+// old leader proposes before or after it hears of its successor is a race, so the pause is
+// repeated; a lost ephemeral never comes back, so checking after each round suffices.
+TEST(Failover, APausedLeaderWakingUpDoesNotExpireSessionsKeptAliveMeanwhile) {
+  CoorddCluster c(3);
+  ASSERT_TRUE(c.Start());
+  const std::vector<uint64_t> ids = c.ids();
+  constexpr int kSessions = 8;
+  std::vector<std::string> sessions;
+  for (int i = 0; i < kSessions; ++i) {
+    Reply s = Post(c.client_port(ids[0]), "/v1/sessions", {{"ttl_ms", 3000}});
+    ASSERT_TRUE(s.ok()) << s.Describe();
+    sessions.push_back(s.json["id"].get<std::string>());
+    ASSERT_TRUE(Post(c.client_port(ids[0]), N("/paused-e" + std::to_string(i)),
+                     {{"mode", "ephemeral"}, {"session", sessions.back()}}).ok());
+  }
+  // Keepalives every 300 ms through any node, as a client does: one that does not answer
+  // within 150 ms (paused) or has no leader is retried on the next node, so that even a round
+  // that meets the paused node first for every session ends well within the TTL.
+  std::atomic<bool> stop{false};
+  std::atomic<int> expired{0};
+  std::thread keeper([&] {
+    for (size_t round = 0; !stop.load(); ++round) {
+      const auto next = Clock::now() + std::chrono::milliseconds(300);
+      for (const std::string& id : sessions) {
+        for (size_t attempt = 0; attempt < 10 && !stop.load(); ++attempt) {
+          Reply k = Call(c.client_port(ids[(round + attempt) % ids.size()]), "POST",
+                         "/v1/sessions/" + id + "/keepalive", {}, {}, std::chrono::milliseconds(150));
+          if (k.ok()) break;
+          if (k.status == 410) {
+            expired.fetch_add(1);
+            break;
+          }
+        }
+      }
+      std::this_thread::sleep_until(next);
+    }
+  });
+  for (int round = 0; round < 3; ++round) {
+    const uint64_t old_leader = c.AwaitLeader();
+    ASSERT_NE(old_leader, 0u);
+    std::vector<uint16_t> others;
+    for (uint64_t id : ids) {
+      if (id != old_leader) others.push_back(c.client_port(id));
+    }
+    // Paused for well over a TTL; the others elect a new leader meanwhile.
+    c.node(old_leader).process->Signal(SIGSTOP);
+    ASSERT_TRUE(Eventually([&] {
+      Reply a = Get(others[0], "/v1/cluster");
+      Reply b = Get(others[1], "/v1/cluster");
+      return a.ok() && b.ok() && a.json["leader"].is_number_unsigned() &&
+             a.json["leader"] != old_leader && a.json["leader"] == b.json["leader"];
+    }, std::chrono::seconds(10)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));  // the fault's duration
+    c.node(old_leader).process->Signal(SIGCONT);
+    // Once the woken node serves a linearizable read, it has heard of the new term.
+    ASSERT_TRUE(Eventually([&] { return Get(c.client_port(old_leader), N("/")).ok(); },
+                           std::chrono::seconds(10)));
+    for (int i = 0; i < kSessions; ++i) {
+      Reply e = Get(others[i % 2], N("/paused-e" + std::to_string(i)));
+      ASSERT_TRUE(e.ok()) << "round " << round << ": ephemeral of a kept-alive session lost: "
+                          << e.Describe();
+    }
+  }
+  stop.store(true);
+  keeper.join();
+  EXPECT_EQ(expired.load(), 0) << "keepalives answered SESSION_EXPIRED";
 }
 
 }  // namespace

@@ -143,6 +143,64 @@ TEST(RaftNodeTest, LeaderCallsReachTheLeaderFromAnyNode) {
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
 }
 
+// Waits for a term-fenced proposal's answer.
+Result<std::string> ProposeInTermAndWait(RaftNode& node, const std::string& command, uint64_t term) {
+  auto promise = std::make_shared<std::promise<Result<std::string>>>();
+  auto future = promise->get_future();
+  node.ProposeInTerm(command, term, [promise](Result<std::string> r) { promise->set_value(r); });
+  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    return Status::Timeout("test gave up waiting");
+  }
+  return future.get();
+}
+
+TEST(RaftNodeTest, TermFencedProposalsAppendOnlyOnThatTermsLeader) {
+  LocalCluster c(3);
+  const uint64_t leader = c.AwaitLeader();
+  ASSERT_NE(leader, 0u);
+  const uint64_t term = c.node(leader).status().term;
+  const uint64_t follower = leader == 1 ? 2 : 1;
+
+  auto ok = ProposeInTermAndWait(c.node(leader), "fenced=current", term);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+
+  // A follower never forwards it, and the leader refuses any other term.
+  auto from_follower = ProposeInTermAndWait(c.node(follower), "fenced=follower", term);
+  ASSERT_FALSE(from_follower.ok());
+  EXPECT_EQ(from_follower.status().code(), Status::Code::kNotLeader);
+  auto old_term = ProposeInTermAndWait(c.node(leader), "fenced=old", term - 1);
+  ASSERT_FALSE(old_term.ok());
+  EXPECT_EQ(old_term.status().code(), Status::Code::kNotLeader);
+
+  // Nothing refused was appended anywhere: a later write is applied and they are not.
+  ASSERT_TRUE(c.Put(leader, "after", "1").ok());
+  for (uint64_t id : {1, 2, 3}) {
+    ASSERT_TRUE(LocalCluster::Eventually([&] { return c.replica(id).kv->Get("after").has_value(); }));
+    EXPECT_EQ(c.replica(id).kv->Get("fenced").value_or(""), "current") << "node " << id;
+  }
+}
+
+TEST(RaftNodeTest, LeaderReportsTheFirstIndexOfItsTerm) {
+  LocalCluster c(3);
+  const uint64_t first = c.AwaitLeader();
+  ASSERT_NE(first, 0u);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(c.Put(first, "k" + std::to_string(i), "v").ok());
+  const uint64_t start = c.node(first).status().term_start_index;
+  ASSERT_NE(start, 0u);
+  // The writes came after the no-op (the status's last index is refreshed every tick).
+  ASSERT_TRUE(LocalCluster::Eventually([&] { return c.node(first).status().last_index >= start + 5; }));
+  const NodeStatus before = c.node(first).status();
+
+  c.StopNode(first);
+  const uint64_t second = c.AwaitLeader();
+  ASSERT_NE(second, 0u);
+  const NodeStatus after = c.node(second).status();
+  // The new leader's no-op follows every entry the old leader got committed.
+  EXPECT_GT(after.term_start_index, before.last_index);
+  const uint64_t other = 6 - first - second;
+  EXPECT_EQ(c.node(other).status().term_start_index, 0u) << "a follower reports none";
+}
+
 TEST(RaftNodeTest, MinorityFailsFastWithoutLeader) {
   LocalCluster c(3);
   const uint64_t leader = c.AwaitLeader();
