@@ -1,6 +1,7 @@
 // LatencyHistogram: an HDR-style log-linear histogram of durations in nanoseconds. Values are
 // bucketed by their power of two and, within it, by 64 linear sub-buckets, so every recorded
-// value is reported within 1/64 (1.6%) of itself, from 1 ns to hours, in a fixed 4 KiB array.
+// value is reported within 1/64 (1.6%) of itself, from 1 ns to hours, in a fixed array of
+// 3,776 counters (30 KB).
 //
 // Thread-safety: none; one per connection, merged at the end.
 #pragma once

@@ -11,8 +11,16 @@ constexpr const char* kUsage = R"(coord-load: load against coord's HTTP API, etc
 
   --system coord|etcd|zookeeper   (coord; zookeeper through its C client, one session per
                                client up to 64, get = sync + read; no keepalive)
-  --workload create|set|get|get-serializable|mixed|children|keepalive   (get)
+  --workload create|set|get|get-serializable|mixed|children|keepalive|watch   (get)
                                get = linearizable read; mixed = 90% get, 10% set
+                               watch (coord only): --watchers SSE streams watch --prefix
+                               recursively while --concurrency connections set its existing
+                               keys (needs --prepopulate) and one probe connection writes
+                               <prefix>/watch-probe in sequence; reports events delivered/s
+                               over all streams, the delivery latency (probe write sent ->
+                               event read by each stream), the writes/s, and checks that every
+                               stream got the same zxids
+  --watchers N                 watch: streams, spread over --targets (100)
   --concurrency N              connections, one request in flight each (16)
   --duration S, --warmup S     measured seconds (10), unmeasured seconds before (1)
   --keys N                     key space of set/get/mixed (1000)
@@ -59,6 +67,7 @@ const char* WorkloadName(Workload w) {
     case Workload::kMixed: return "mixed";
     case Workload::kChildren: return "children";
     case Workload::kKeepalive: return "keepalive";
+    case Workload::kWatch: return "watch";
   }
   return "?";
 }
@@ -69,7 +78,8 @@ std::optional<LoadOptions> ParseLoadOptions(int argc, char** argv, std::string* 
   static const std::map<std::string, Workload> kWorkloads = {
       {"create", Workload::kCreate}, {"set", Workload::kSet}, {"get", Workload::kGetLinearizable},
       {"get-serializable", Workload::kGetSerializable}, {"mixed", Workload::kMixed},
-      {"children", Workload::kChildren}, {"keepalive", Workload::kKeepalive}};
+      {"children", Workload::kChildren}, {"keepalive", Workload::kKeepalive},
+      {"watch", Workload::kWatch}};
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--help" || flag == "-h") {
@@ -115,12 +125,29 @@ std::optional<LoadOptions> ParseLoadOptions(int argc, char** argv, std::string* 
       else if (flag == "--value-bytes") o.value_bytes = static_cast<size_t>(num);
       else if (flag == "--prepopulate") o.prepopulate = static_cast<uint64_t>(num);
       else if (flag == "--threads") o.threads = static_cast<int>(num);
+      else if (flag == "--watchers") o.watchers = static_cast<int>(num);
       else { *message = "unknown flag " + flag + " (coord-load --help)"; return std::nullopt; }
     }
   }
   if (o.concurrency < 1 || o.threads < 1 || o.keys < 1) {
     *message = "--concurrency, --threads and --keys must be at least 1";
     return std::nullopt;
+  }
+  if (o.workload == Workload::kWatch) {
+    if (o.system != System::kCoord) {
+      *message = std::string("--workload watch is coord-only (it reads coord's SSE watch streams), not ") +
+                 SystemName(o.system);
+      return std::nullopt;
+    }
+    if (o.watchers < 1) {
+      *message = "--watchers must be at least 1";
+      return std::nullopt;
+    }
+    // Its writers set existing keys: without them every write would be a 404 and no event.
+    if (o.prepopulate < o.keys) {
+      *message = "--workload watch sets existing keys: pass --prepopulate N with N >= --keys";
+      return std::nullopt;
+    }
   }
   if (o.system == System::kEtcd &&
       (o.workload == Workload::kChildren || o.workload == Workload::kKeepalive)) {

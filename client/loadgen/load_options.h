@@ -14,7 +14,7 @@ struct Target {
 };
 
 enum class System { kCoord, kEtcd, kZooKeeper };
-enum class Workload { kCreate, kSet, kGetLinearizable, kGetSerializable, kMixed, kChildren, kKeepalive };
+enum class Workload { kCreate, kSet, kGetLinearizable, kGetSerializable, kMixed, kChildren, kKeepalive, kWatch };
 
 struct LoadOptions {
   System system = System::kCoord;
@@ -31,6 +31,7 @@ struct LoadOptions {
   std::string prefix = "/load";  // coord, zookeeper: the parent of the keys; etcd: the key prefix
   std::string json_out;       // also write the results as JSON here
   bool quiet = false;         // no progress line
+  int watchers = 100;         // watch: SSE streams on --prefix
 };
 
 const char* SystemName(System s);

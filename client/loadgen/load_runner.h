@@ -2,7 +2,8 @@
 // I/O threads, each with one request in flight: send, wait for the whole response, record its
 // latency, send the next, until the deadline. Latencies of requests started during the warmup
 // are not recorded. Errors are counted by kind (`http_503`, `io: Connection refused`, ...);
-// a connection that fails is reopened.
+// a connection that fails is reopened (request_loop.h). The watch workload has its own driver
+// (watch_workload.h).
 //
 // Thread-safety: one Run or Populate at a time.
 #pragma once
@@ -11,6 +12,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "client/loadgen/histogram.h"
 #include "client/loadgen/load_options.h"
@@ -22,6 +25,9 @@ struct RunResult {
   uint64_t ok = 0;
   std::map<std::string, uint64_t> errors;
   double seconds = 0;  // the measured window
+  // Figures a workload adds to the common ones (watch: the writers' writes/s, ...), in the
+  // order they are printed. Not merged by Add.
+  std::vector<std::pair<std::string, double>> figures;
   double throughput() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
   // Adds another client's counts and latencies (not its seconds).
   void Add(const RunResult& other);

@@ -30,10 +30,11 @@ void ProgressLine::Loop() {
       std::fprintf(stderr, "\rpopulate: %llu/%llu keys  %llu/s   ", static_cast<unsigned long long>(now),
                    static_cast<unsigned long long>(populate_count_), static_cast<unsigned long long>(now - last));
     } else {
-      std::fprintf(stderr, "\r%s %s c=%d  %5.1f/%.1f s  %llu req/s  errors %llu   ", SystemName(options_.system),
+      const bool watch = options_.workload == Workload::kWatch;  // counts events delivered
+      std::fprintf(stderr, "\r%s %s c=%d  %5.1f/%.1f s  %llu %s  errors %llu   ", SystemName(options_.system),
                    WorkloadName(options_.workload), options_.concurrency, elapsed,
                    options_.warmup_s + options_.duration_s, static_cast<unsigned long long>(now - last),
-                   static_cast<unsigned long long>(failed_.load()));
+                   watch ? "events/s" : "req/s", static_cast<unsigned long long>(failed_.load()));
     }
     last = now;
   }

@@ -1,5 +1,6 @@
 // ProgressLine: while coord-load works, a line on stderr rewritten once a second (requests per
-// second of the last second, errors so far); nothing with --quiet. Runs its own thread from
+// second of the last second, or events delivered per second for the watch workload; errors so
+// far); nothing with --quiet. Runs its own thread from
 // construction to destruction.
 #pragma once
 

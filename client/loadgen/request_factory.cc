@@ -83,6 +83,7 @@ HttpRequest RequestFactory::Next(int conn, uint64_t seq, std::mt19937_64& rng,
       return Make(http::verb::get, "/v1/nodes" + options_.prefix + "?children=true", "");
     case Workload::kKeepalive:
       return Make(http::verb::post, "/v1/sessions/" + session + "/keepalive", "");
+    case Workload::kWatch: return Write(Key(key), false);  // the writers the streams watch
   }
   return Read(Key(key), false);
 }
@@ -95,6 +96,15 @@ HttpRequest RequestFactory::Populate(uint64_t index) const {
 
 HttpRequest RequestFactory::CreateParent() const {
   return Make(http::verb::post, "/v1/nodes" + options_.prefix + "?parents=true", json::object().dump());
+}
+
+HttpRequest RequestFactory::WriteProbe(bool create) const { return Write(ProbePath(), create); }
+
+HttpRequest RequestFactory::WatchPrefix(uint64_t since) const {
+  HttpRequest req = Make(http::verb::get,
+                         "/v1/watch?path=" + options_.prefix + "&recursive=true&since=" + std::to_string(since), "");
+  req.set(http::field::accept, "text/event-stream");
+  return req;
 }
 
 }  // namespace coord::loadgen

@@ -30,6 +30,14 @@ class RequestFactory {
   // coord: creating the parent of the keys (a 409 NODE_EXISTS is fine).
   HttpRequest CreateParent() const;
 
+  // coord, watch workload: the key only its probe writer writes, so that a stream can tell
+  // the probe's events from the other writers' (their keys are <prefix>/k<i>).
+  std::string ProbePath() const { return options_.prefix + "/watch-probe"; }
+  // Creating (a 409 when it exists) or setting the probe key.
+  HttpRequest WriteProbe(bool create) const;
+  // The SSE stream of every event under the prefix after zxid `since`.
+  HttpRequest WatchPrefix(uint64_t since) const;
+
  private:
   HttpRequest Write(const std::string& key, bool create) const;
   HttpRequest Read(const std::string& key, bool serializable) const;

@@ -10,27 +10,19 @@
 
 #include "tests/api/api_client.h"
 #include "tests/api/coordd_cluster.h"
+#include "tests/loadgen/run_coord_load.h"
 
 namespace coord::api::testing {
 namespace {
 
-nlohmann::json RunLoad(const std::string& args, const std::string& json_path) {
-  const std::string cmd = std::string(COORD_LOAD_BINARY) + " --quiet --json " + json_path + " " + args +
-                          " > /dev/null 2>&1";
-  const int rc = std::system(cmd.c_str());
-  EXPECT_EQ(rc, 0) << cmd;
-  std::ifstream in(json_path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return nlohmann::json::parse(s.str(), nullptr, false);
-}
+using loadgen::testing::RunCoordLoad;
 
 TEST(LoadgenAccounting, CountedCreatesAreExactlyTheNodesCreated) {
   CoorddCluster c(1);
   ASSERT_TRUE(c.Start());
   const std::string target = "--targets 127.0.0.1:" + std::to_string(c.client_port(1));
   const std::string json_path = c.dir() + "/create.json";
-  nlohmann::json r = RunLoad("--workload create --concurrency 8 --duration 1 --warmup 0 --prefix /acct " + target,
+  nlohmann::json r = RunCoordLoad("--workload create --concurrency 8 --duration 1 --warmup 0 --prefix /acct " + target,
                              json_path);
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["errors"], 0);
@@ -43,7 +35,7 @@ TEST(LoadgenAccounting, CountedCreatesAreExactlyTheNodesCreated) {
   EXPECT_LE(children.json["children"].size(), ok + 8);
   EXPECT_NEAR(r["throughput"].get<double>(), static_cast<double>(ok), 1e-6);
 
-  nlohmann::json g = RunLoad("--workload get --prepopulate 50 --keys 50 --concurrency 4 --duration 0.5 --warmup 0 --prefix /acct2 " + target,
+  nlohmann::json g = RunCoordLoad("--workload get --prepopulate 50 --keys 50 --concurrency 4 --duration 0.5 --warmup 0 --prefix /acct2 " + target,
                              c.dir() + "/get.json");
   EXPECT_EQ(g["errors"], 0);
   EXPECT_GT(g["ok"].get<uint64_t>(), 0u);

@@ -53,5 +53,48 @@ TEST(LoadOptions, BadFlagsAreRefused) {
   EXPECT_EQ(o->targets[1].port, 2);
 }
 
+TEST(LoadOptions, TheWatchWorkloadIsCoordOnlyAndNeedsItsKeys) {
+  std::string message;
+  bool help = false;
+  const char* zk_watch[] = {"coord-load", "--system", "zookeeper", "--workload", "watch", "--prepopulate", "1000"};
+  EXPECT_FALSE(ParseLoadOptions(7, const_cast<char**>(zk_watch), &message, &help));
+  EXPECT_NE(message.find("coord-only"), std::string::npos) << message;
+  const char* etcd_watch[] = {"coord-load", "--system", "etcd", "--workload", "watch", "--prepopulate", "1000"};
+  EXPECT_FALSE(ParseLoadOptions(7, const_cast<char**>(etcd_watch), &message, &help));
+  EXPECT_NE(message.find("coord-only"), std::string::npos) << message;
+  const char* unpopulated[] = {"coord-load", "--workload", "watch", "--keys", "10"};
+  EXPECT_FALSE(ParseLoadOptions(5, const_cast<char**>(unpopulated), &message, &help));
+  EXPECT_NE(message.find("--prepopulate"), std::string::npos) << message;
+  const char* no_watchers[] = {"coord-load", "--workload", "watch", "--keys", "10", "--prepopulate", "10",
+                               "--watchers", "0"};
+  EXPECT_FALSE(ParseLoadOptions(9, const_cast<char**>(no_watchers), &message, &help));
+  const char* ok[] = {"coord-load", "--workload", "watch", "--keys", "10", "--prepopulate", "10", "--watchers", "7"};
+  auto o = ParseLoadOptions(9, const_cast<char**>(ok), &message, &help);
+  ASSERT_TRUE(o) << message;
+  EXPECT_EQ(o->workload, Workload::kWatch);
+  EXPECT_EQ(o->watchers, 7);
+  const char* defaults[] = {"coord-load", "--workload", "watch", "--prepopulate", "1000"};
+  EXPECT_EQ(ParseLoadOptions(5, const_cast<char**>(defaults), &message, &help)->watchers, 100);
+}
+
+TEST(RequestFactory, TheWatchWorkloadsRequests) {
+  LoadOptions o;
+  o.workload = Workload::kWatch;
+  o.keys = 1;
+  o.prefix = "/w";
+  const RequestFactory f(o);
+  std::mt19937_64 rng(1);
+  HttpRequest write = f.Next(0, 0, rng, "");  // its writers set existing keys
+  EXPECT_EQ(write.method(), boost::beast::http::verb::put);
+  EXPECT_EQ(write.target(), "/v1/nodes/w/k0");
+  EXPECT_EQ(f.ProbePath(), "/w/watch-probe");
+  EXPECT_EQ(f.WriteProbe(true).method(), boost::beast::http::verb::post);
+  EXPECT_EQ(f.WriteProbe(false).target(), "/v1/nodes/w/watch-probe");
+  HttpRequest watch = f.WatchPrefix(42);
+  EXPECT_EQ(watch.method(), boost::beast::http::verb::get);
+  EXPECT_EQ(watch.target(), "/v1/watch?path=/w&recursive=true&since=42");
+  EXPECT_EQ(watch[boost::beast::http::field::accept], "text/event-stream");
+}
+
 }  // namespace
 }  // namespace coord::loadgen
