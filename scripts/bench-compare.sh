@@ -34,6 +34,7 @@ say() { printf '[%4ds] %s\n' $(( $(date +%s) - START )) "$*" >&2; }
 sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd=sudo
 apt_install() { DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends "$@" > /dev/null; }
 command -v etcd > /dev/null || { say "installing etcd-server"; apt_install etcd-server; }
+command -v etcdctl > /dev/null || { say "installing etcd-client"; apt_install etcd-client; }
 [ -f /usr/share/java/zookeeper.jar ] || { say "installing zookeeper"; apt_install zookeeper; }
 [ -f /usr/include/zookeeper/zookeeper.h ] || { say "installing libzookeeper-mt-dev"; apt_install libzookeeper-mt-dev; }
 command -v java > /dev/null || { say "installing a Java runtime"; apt_install default-jre-headless; }

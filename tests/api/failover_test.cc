@@ -268,13 +268,15 @@ TEST(Failover, APausedLeaderWakingUpDoesNotExpireSessionsKeptAliveMeanwhile) {
   // Keepalives every 300 ms through any node, as a client does: one that does not answer
   // within 150 ms (paused) or has no leader is retried on the next node, so that even a round
   // that meets the paused node first for every session ends well within the TTL.
-  std::atomic<bool> stop{false};
   std::atomic<int> expired{0};
-  std::thread keeper([&] {
-    for (size_t round = 0; !stop.load(); ++round) {
+  // A jthread is stopped and joined on every way out of the test: a failed ASSERT returning
+  // with a plain thread still joinable would terminate the process before the cluster's
+  // destructor stops its nodes (they would outlive the test).
+  std::jthread keeper([&](std::stop_token stop) {
+    for (size_t round = 0; !stop.stop_requested(); ++round) {
       const auto next = Clock::now() + std::chrono::milliseconds(300);
       for (const std::string& id : sessions) {
-        for (size_t attempt = 0; attempt < 10 && !stop.load(); ++attempt) {
+        for (size_t attempt = 0; attempt < 10 && !stop.stop_requested(); ++attempt) {
           Reply k = Call(c.client_port(ids[(round + attempt) % ids.size()]), "POST",
                          "/v1/sessions/" + id + "/keepalive", {}, {}, std::chrono::milliseconds(150));
           if (k.ok()) break;
@@ -313,7 +315,7 @@ TEST(Failover, APausedLeaderWakingUpDoesNotExpireSessionsKeptAliveMeanwhile) {
                           << e.Describe();
     }
   }
-  stop.store(true);
+  keeper.request_stop();
   keeper.join();
   EXPECT_EQ(expired.load(), 0) << "keepalives answered SESSION_EXPIRED";
 }
