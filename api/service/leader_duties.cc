@@ -41,7 +41,7 @@ void LeaderDuties::Reconcile(bool want, uint64_t term, const store::State& state
 }
 
 bool LeaderDuties::CaughtUpWithTerm(uint64_t applied_zxid) const {
-  const uint64_t term_start = replica_->Status().term_start_index;
+  const uint64_t term_start = replica_->node().term_start_index();
   return term_start != 0 && applied_zxid >= term_start;
 }
 

@@ -439,10 +439,10 @@ void RaftNode::ProcessReady() {
       {
         // Read now, before anything else is appended: the leader's no-op is its last entry
         // (or proposals that followed it, which only makes waiting for it stricter).
-        const uint64_t term_start = leading ? raw_->GetStatus().last_index : 0;
+        term_start_index_.store(leading ? raw_->GetStatus().last_index : 0,
+                                std::memory_order_release);
         std::lock_guard<std::mutex> lock(mu_);
         ++status_.leader_changes;
-        status_.term_start_index = term_start;
       }
       if (on_leader_change_) on_leader_change_(soft_state_.leader, term);
     }
@@ -588,6 +588,7 @@ NodeStatus RaftNode::status() const {
   s.applied = apply_ ? apply_->applied() : 0;
   s.snapshots_installed = apply_ ? apply_->snapshots_installed() : 0;
   s.proposals_pending = proposals_.size();
+  s.term_start_index = term_start_index();
   return s;
 }
 

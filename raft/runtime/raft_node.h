@@ -128,6 +128,8 @@ class RaftNode {
   void TransferLeadership(uint64_t to, std::function<void(Status)> done);
 
   NodeStatus status() const;
+  // NodeStatus::term_start_index alone, without copying the status (read per keepalive).
+  uint64_t term_start_index() const { return term_start_index_.load(std::memory_order_acquire); }
   uint64_t id() const { return options_.id; }
 
   // Stops ticking and serving; pending requests fail with kShutdown. Idempotent.
@@ -185,6 +187,7 @@ class RaftNode {
   SoftState soft_state_;
   uint64_t reported_leader_ = 0;  // the (leader, term) last passed to on_leader_change_
   uint64_t reported_term_ = 0;
+  std::atomic<uint64_t> term_start_index_{0};  // written by the Raft thread, read by any
   // A hard state whose only change is a higher commit index, not yet written: it rides on the
   // next synced write (see PersistReady).
   std::optional<pb::HardState> deferred_commit_;
