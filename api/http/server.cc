@@ -20,6 +20,7 @@
 
 #include "api/http/detail/new_connection.h"
 #include "api/http/detail/server_state.h"
+#include "raft/runtime/thread_name.h"
 
 namespace coord::api::http {
 
@@ -156,7 +157,10 @@ raft::Status Server::Start() {
   s.work.emplace(s.io->get_executor());
   s.Accept();  // no I/O thread runs yet, so this is alone on the acceptor's strand
   s.threads.reserve(static_cast<size_t>(s.threads_wanted));
-  for (int i = 0; i < s.threads_wanted; ++i) s.threads.emplace_back([&s] { s.RunThread(); });
+  for (int i = 0; i < s.threads_wanted; ++i) s.threads.emplace_back([&s] {
+      raft::NameThisThread("http");
+      s.RunThread();
+    });
   s.lifecycle = Impl::Lifecycle::kRunning;
   s.state->logger.Log(LogLevel::kInfo, "listening", "address", o.address, "port", s.port.load(),
                       "threads", s.threads_wanted);

@@ -111,8 +111,11 @@ pb::KeepaliveReply LeaderDuties::Keepalive(uint64_t session_id) {
   }
   store::Status s = keeper_.Keepalive(view->state(), session_id, now);
   if (!s.ok()) {
-    // kSessionExpired: its expiry is already proposed (the keeper is leader: see above).
-    reply.set_outcome(pb::KEEPALIVE_EXPIRED);
+    // kSessionExpired while the session is still in the view: its expiry is proposed, not
+    // applied. Not final: a leader paused past the deadline, and deposed meanwhile, proposes
+    // expiries that never commit, and its successor keeps the session alive. Only an applied
+    // expiry is answered EXPIRED (above).
+    reply.set_outcome(pb::KEEPALIVE_EXPIRY_PENDING);
     return reply;
   }
   std::optional<int64_t> deadline = keeper_.DeadlineOf(session_id);

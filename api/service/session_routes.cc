@@ -63,6 +63,13 @@ void HandleKeepalive(const ServiceContext& ctx, http::Request req, http::Respond
       case pb::KEEPALIVE_LEADER_NOT_READY:
         return ReplyError(resp, ApiError(ErrorCode::kNoLeader,
                                          "the new leader is still catching up; retry shortly"));
+      case pb::KEEPALIVE_EXPIRY_PENDING:
+        // Not executed, as NO_LEADER always means: the client library retries it, and learns
+        // 410 once the expiry is applied or OK from a successor that kept the session.
+        return ReplyError(resp, ApiError(ErrorCode::kNoLeader,
+                                         "session " + IdString(id) +
+                                             " is being expired by a leader that may have been "
+                                             "deposed; retry"));
       case pb::KEEPALIVE_RATE_LIMITED: {
         http::Response out =
             ApiError(ErrorCode::kRateLimited,

@@ -6,6 +6,7 @@
 #include "raft/log.h"
 #include "raft/membership.h"
 #include "raft/runtime/string_snapshot.h"
+#include "raft/runtime/thread_name.h"
 
 namespace coord::raft {
 
@@ -20,7 +21,10 @@ ApplyWorker::ApplyWorker(StateMachine* state_machine, ProposalTracker* proposals
       applied_term_(applied_term),
       last_snapshot_index_(applied),
       applied_(applied) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("apply");
+    Run();
+  });
 }
 
 ApplyWorker::~ApplyWorker() { Stop(); }

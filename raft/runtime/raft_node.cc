@@ -7,6 +7,7 @@
 #include "raft/invariant.h"
 #include "raft/log.h"
 #include "raft/runtime/string_snapshot.h"
+#include "raft/runtime/thread_name.h"
 
 namespace coord::raft {
 
@@ -77,6 +78,7 @@ Result<std::unique_ptr<RaftNode>> RaftNode::Start(const RaftNodeOptions& options
     if (!ec) n->OnTick();
   });
   node->raft_thread_ = std::thread([n = node.get()] {
+    NameThisThread("raft");
     auto guard = boost::asio::make_work_guard(n->io_);
     n->io_.run();
   });
@@ -447,6 +449,7 @@ void RaftNode::ProcessReady() {
       if (on_leader_change_) on_leader_change_(soft_state_.leader, term);
     }
     if (!rd.messages.empty()) transport_->Send(std::move(rd.messages));
+    const size_t applied_early = HandOverDurableCommitted(rd);
     if (rd.MustSync()) PersistReady(rd);
     if (!rd.messages_after_persist.empty()) transport_->Send(std::move(rd.messages_after_persist));
     for (ReadState& rs : rd.read_states) {
@@ -461,10 +464,39 @@ void RaftNode::ProcessReady() {
     }
     raw_->Advance(rd);
     HandleCommittedConfChanges(rd.committed_entries);
+    rd.committed_entries.erase(rd.committed_entries.begin(),
+                               rd.committed_entries.begin() + static_cast<ptrdiff_t>(applied_early));
     if (rd.snapshot || !rd.committed_entries.empty()) {
       apply_->Enqueue(ApplyWorker::Batch{std::move(rd.snapshot), std::move(rd.committed_entries)});
     }
   }
+}
+
+// Committed entries this replica already has on disk go to the apply thread before this
+// Ready's own write is synced: they are on a quorum's disks (committed) and on this one, so
+// nothing waits for an unrelated fsync. On the leader that is every committed entry (the
+// acks that committed them were read after its own append was synced), which takes one fsync
+// off the path of every answer. Entries that arrive and commit in the same Ready (a follower
+// catching up, or replacing an uncommitted suffix) are applied after the write, as is
+// everything behind a snapshot.
+size_t RaftNode::HandOverDurableCommitted(const Ready& rd) {
+  if (rd.snapshot || rd.committed_entries.empty()) return 0;
+  const uint64_t durable_last = storage_->LastIndex();
+  // Same index and term means the same entry (Raft's log matching), so an entry this Ready
+  // replaces (a follower's uncommitted suffix) does not count as durable.
+  const auto first_not_durable = std::find_if(
+      rd.committed_entries.begin(), rd.committed_entries.end(), [&](const pb::Entry& e) {
+        if (e.index() > durable_last) return true;
+        Result<uint64_t> stored_term = storage_->Term(e.index());
+        return !stored_term.ok() || *stored_term != e.term();
+      });
+  const auto count = static_cast<size_t>(first_not_durable - rd.committed_entries.begin());
+  if (count > 0) {
+    // A copy: Advance still needs the whole list (it applies conf changes to the core).
+    apply_->Enqueue(ApplyWorker::Batch{
+        std::nullopt, std::vector<pb::Entry>(rd.committed_entries.begin(), first_not_durable)});
+  }
+  return count;
 }
 
 // A Ready whose only durable change is a higher commit index costs no fsync of its own: the
@@ -511,12 +543,11 @@ void RaftNode::OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64
   // so apply and the Raft loop continue meanwhile; only recording it is on the Raft thread.
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   snapshot_thread_ = std::thread([this, w = std::move(writer), term, conf = std::move(conf)] {
+    NameThisThread("snapshot");
     const auto start = Clock::now();
-    StringSnapshotSink sink;
-    Status s = w->WriteTo(sink);
-    Result<LeveldbStorage::PreparedSnapshot> prepared =
-        s.ok() ? storage_->PrepareSnapshot(w->index(), term, conf, sink.data)
-               : Result<LeveldbStorage::PreparedSnapshot>(s);
+    // Streamed into the file: the image is never whole in memory.
+    Result<LeveldbStorage::PreparedSnapshot> prepared = storage_->PrepareSnapshot(
+        w->index(), term, conf, [&w](SnapshotSink& sink) { return w->WriteTo(sink); });
     if (!prepared.ok()) {
       Log(LogLevel::kError, "snapshot_failed", "index", w->index(), "error",
           prepared.status().ToString());
@@ -524,8 +555,10 @@ void RaftNode::OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64
       return;
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    boost::asio::post(io_, [this, p = std::move(*prepared), bytes = sink.data.size(),
-                            seconds]() mutable { RecordSnapshot(std::move(p), bytes, seconds); });
+    const uint64_t bytes = prepared->file.size();
+    boost::asio::post(io_, [this, p = std::move(*prepared), bytes, seconds]() mutable {
+      RecordSnapshot(std::move(p), bytes, seconds);
+    });
   });
 }
 

@@ -166,6 +166,8 @@ class RaftNode {
   void OnTick();
   void ProcessReady();
   void HandleCommittedConfChanges(const std::vector<pb::Entry>& committed);
+  // Returns how many of rd.committed_entries (a prefix) went to the apply thread.
+  size_t HandOverDurableCommitted(const Ready& rd);
   void PersistReady(const Ready& rd);
   void OnSnapshotCaptured(std::unique_ptr<SnapshotWriter> writer, uint64_t term,
                           pb::ConfState conf);

@@ -1,5 +1,6 @@
-// Snapshot streams over an in-memory string: the runtime holds a received or recorded
-// snapshot's data whole, and the StateMachine interface reads and writes it in chunks.
+// A snapshot source over an in-memory string: the runtime holds a snapshot received from the
+// leader whole, and StateMachine::Restore reads it in chunks. (Snapshots this node takes are
+// streamed straight into their file: storage/snapshot_file_sink.h.)
 #pragma once
 
 #include <algorithm>
@@ -29,16 +30,6 @@ class StringSnapshotSource : public SnapshotSource {
  private:
   std::string_view data_;
   size_t offset_ = 0;
-};
-
-// Collects a SnapshotWriter's output.
-class StringSnapshotSink : public SnapshotSink {
- public:
-  Status Write(std::string_view chunk) override {
-    data.append(chunk);
-    return Status::Ok();
-  }
-  std::string data;
 };
 
 }  // namespace coord::raft

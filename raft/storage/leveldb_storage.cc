@@ -18,6 +18,15 @@ using keys::Kind;
 
 std::string Str(uint64_t v) { return std::to_string(v); }
 
+// Hands data already in memory to a sink in the pieces a file sink syncs by.
+Status WriteInChunks(std::string_view data, SnapshotSink& sink) {
+  for (size_t offset = 0; offset < data.size(); offset += SnapshotFileSink::kSyncEvery) {
+    Status s = sink.Write(data.substr(offset, SnapshotFileSink::kSyncEvery));
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 void PutRecord(leveldb::WriteBatch* batch, const std::string& key,
                const google::protobuf::MessageLite& message) {
   batch->Put(key, EncodeRecord(key, message));
@@ -226,7 +235,9 @@ Status LeveldbStorage::Persist(const std::optional<pb::Snapshot>& snapshot,
   std::optional<storagepb::SnapshotFileRecord> new_file;
   if (snapshot) {
     Result<storagepb::SnapshotFileRecord> written =
-        WriteSnapshotFile(snapshot->metadata(), snapshot->data());
+        WriteSnapshotFile(snapshot->metadata(), [&snapshot](SnapshotSink& sink) {
+          return WriteInChunks(snapshot->data(), sink);
+        });
     if (!written.ok()) return written.status();
     new_file = std::move(written).value();
   }
@@ -273,11 +284,18 @@ Result<pb::SnapshotMetadata> LeveldbStorage::CreateSnapshot(uint64_t index,
 
 Result<LeveldbStorage::PreparedSnapshot> LeveldbStorage::PrepareSnapshot(
     uint64_t index, uint64_t term, const pb::ConfState& conf_state, std::string_view data) {
+  return PrepareSnapshot(index, term, conf_state,
+                         [data](SnapshotSink& sink) { return WriteInChunks(data, sink); });
+}
+
+Result<LeveldbStorage::PreparedSnapshot> LeveldbStorage::PrepareSnapshot(
+    uint64_t index, uint64_t term, const pb::ConfState& conf_state,
+    const SnapshotProducer& write) {
   PreparedSnapshot prepared;
   prepared.metadata.set_index(index);
   prepared.metadata.set_term(term);
   *prepared.metadata.mutable_conf_state() = conf_state;
-  Result<storagepb::SnapshotFileRecord> file = WriteSnapshotFile(prepared.metadata, data);
+  Result<storagepb::SnapshotFileRecord> file = WriteSnapshotFile(prepared.metadata, write);
   if (!file.ok()) return file.status();
   prepared.file = std::move(file).value();
   return prepared;
@@ -377,12 +395,16 @@ Status LeveldbStorage::CheckWritable() const {
 }
 
 Result<storagepb::SnapshotFileRecord> LeveldbStorage::WriteSnapshotFile(
-    const pb::SnapshotMetadata& metadata, std::string_view data) {
+    const pb::SnapshotMetadata& metadata, const SnapshotProducer& write) {
   // Unique across concurrent PrepareSnapshot calls and snapshot installs.
   const uint64_t sequence = next_snapshot_sequence_.fetch_add(1, std::memory_order_relaxed);
-  Result<storagepb::SnapshotFileRecord> file =
-      snapshot_files_.Write(metadata.index(), metadata.term(), sequence, data);
-  if (file.ok()) bytes_written_.fetch_add(data.size(), std::memory_order_relaxed);
+  Result<std::unique_ptr<SnapshotFileSink>> sink =
+      snapshot_files_.NewSink(metadata.index(), metadata.term(), sequence);
+  if (!sink.ok()) return sink.status();
+  Status s = write(**sink);
+  if (!s.ok()) return s;
+  Result<storagepb::SnapshotFileRecord> file = (*sink)->Finish();
+  if (file.ok()) bytes_written_.fetch_add(file->size(), std::memory_order_relaxed);
   return file;
 }
 

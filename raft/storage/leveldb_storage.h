@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@
 #include <leveldb/env.h>
 
 #include "raft/raft.pb.h"
+#include "raft/state_machine.h"
 #include "raft/status.h"
 #include "raft/storage.h"
 #include "raft/storage/dir_syncing_env.h"
@@ -135,6 +137,12 @@ class LeveldbStorage final : public Storage {
   };
   Result<PreparedSnapshot> PrepareSnapshot(uint64_t index, uint64_t term,
                                            const pb::ConfState& conf_state, std::string_view data);
+  // The same, with the data streamed into the file by `write` (e.g. a SnapshotWriter's
+  // WriteTo) rather than held in memory; a failure of `write` is returned as is.
+  using SnapshotProducer = std::function<Status(SnapshotSink&)>;
+  Result<PreparedSnapshot> PrepareSnapshot(uint64_t index, uint64_t term,
+                                           const pb::ConfState& conf_state,
+                                           const SnapshotProducer& write);
   Result<pb::SnapshotMetadata> CommitSnapshot(PreparedSnapshot prepared);
 
   // Discards the entries up to and including `index` (keeping its term for Term(index)):
@@ -176,7 +184,7 @@ class LeveldbStorage final : public Storage {
   Status CheckWritable() const;
   // Writes a snapshot's data file; returns its record, numbered after the current one.
   Result<storagepb::SnapshotFileRecord> WriteSnapshotFile(const pb::SnapshotMetadata& metadata,
-                                                          std::string_view data);
+                                                          const SnapshotProducer& write);
   // Adds the records of a new current snapshot to `batch`.
   static void PutSnapshot(const pb::SnapshotMetadata& metadata,
                           const storagepb::SnapshotFileRecord& file, leveldb::WriteBatch* batch);

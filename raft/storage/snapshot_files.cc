@@ -52,40 +52,16 @@ bool SnapshotFiles::IsSnapshotFile(const std::string& file_name) {
          (file_name.ends_with(kSuffix) || file_name.ends_with(kTempSuffix));
 }
 
-Result<storagepb::SnapshotFileRecord> SnapshotFiles::Write(uint64_t index, uint64_t term,
-                                                           uint64_t sequence,
-                                                           std::string_view data) const {
+Result<std::unique_ptr<SnapshotFileSink>> SnapshotFiles::NewSink(uint64_t index, uint64_t term,
+                                                                uint64_t sequence) const {
   storagepb::SnapshotFileRecord record;
   record.set_index(index);
   record.set_term(term);
   record.set_sequence(sequence);
   record.set_file_name(FileName(index, term, sequence));
-  record.set_size(data.size());
-
   const std::string final_path = PathOf(record.file_name());
-  const std::string temp_path = final_path + ".tmp";
-  leveldb::WritableFile* raw = nullptr;
-  leveldb::Status s = env_->NewWritableFile(temp_path, &raw);
-  if (!s.ok()) return FromLeveldb(s, "creating snapshot data file");
-  std::unique_ptr<leveldb::WritableFile> file(raw);
-  uint32_t crc = 0;
-  for (size_t offset = 0; offset < data.size() && s.ok(); offset += kChunkSize) {
-    const std::string_view chunk = data.substr(offset, kChunkSize);
-    crc = crc32c::Extend(crc, chunk);
-    s = file->Append(leveldb::Slice(chunk.data(), chunk.size()));
-  }
-  if (s.ok()) s = file->Sync();
-  // Close even after a failure, so the descriptor is released before the temp file goes.
-  const leveldb::Status closed = file->Close();
-  if (s.ok()) s = closed;
-  // The rename publishes the file under its final name; DirSyncingEnv makes it durable.
-  if (s.ok()) s = env_->RenameFile(temp_path, final_path);
-  if (!s.ok()) {
-    env_->RemoveFile(temp_path);  // best effort: a leftover is removed at the next open
-    return FromLeveldb(s, "writing snapshot data file " + final_path);
-  }
-  record.set_crc32c(crc);
-  return record;
+  return SnapshotFileSink::Create(env_, final_path + ".tmp",
+                                  final_path, std::move(record));
 }
 
 Result<std::string> SnapshotFiles::ReadAll(const storagepb::SnapshotFileRecord& file) const {

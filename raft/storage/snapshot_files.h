@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@
 
 #include "raft/status.h"
 #include "raft/storage/dir_syncing_env.h"
+#include "raft/storage/snapshot_file_sink.h"
 #include "raft/storage/records.pb.h"
 
 namespace coord::raft {
@@ -35,10 +37,11 @@ class SnapshotFiles {
   // Whether `file_name` is one of ours: a snapshot file or a leftover temp file.
   static bool IsSnapshotFile(const std::string& file_name);
 
-  // Writes `data` durably as the file of snapshot (index, term, sequence) and returns the
-  // record that refers to it. On failure no file under the final name was created.
-  Result<storagepb::SnapshotFileRecord> Write(uint64_t index, uint64_t term, uint64_t sequence,
-                                              std::string_view data) const;
+  // A sink that streams the file of snapshot (index, term, sequence); its Finish() makes it
+  // durable and returns the record that refers to it. Until then no file under the final name
+  // exists.
+  Result<std::unique_ptr<SnapshotFileSink>> NewSink(uint64_t index, uint64_t term,
+                                                    uint64_t sequence) const;
 
   // The whole data, after checking size and checksum against `file` (Corruption if not).
   Result<std::string> ReadAll(const storagepb::SnapshotFileRecord& file) const;

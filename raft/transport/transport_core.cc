@@ -8,6 +8,7 @@
 #include "raft/transport/frame.h"
 #include "raft/transport/inbound_connection.h"
 #include "raft/log.h"
+#include "raft/runtime/thread_name.h"
 #include "raft/transport/peer.h"
 
 namespace coord::raft::transport {
@@ -118,6 +119,7 @@ void TransportCore::Run() {
   // The pending accept keeps run() going until Shutdown() closes the acceptor and every
   // connection; then it returns by itself, no work guard needed.
   thread_ = std::thread([this] {
+    NameThisThread("transport");
     io_thread_id_.store(std::this_thread::get_id());
     io_.run();
   });
