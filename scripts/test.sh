@@ -32,7 +32,9 @@ if [ "${COORD_SKIP_ASAN:-0}" != "1" ]; then
   stage "sanitizer build (ASan + UBSan)"
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DCOORD_SANITIZE=ON -DCOORD_WERROR=ON \
     -DCOORD_BENCHMARKS=OFF > build/asan-configure.log 2>&1 || { cat build/asan-configure.log; exit 1; }
-  cmake --build build/asan -j "$jobs"
+  # Only the executables of the "unit" label (CMake target unit_tests): the daemon, the tools
+  # and the process tests are not run under the sanitizers, so they are not built for them.
+  cmake --build build/asan -j "$jobs" --target unit_tests
 
   stage "sanitizer tests (label: unit)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
