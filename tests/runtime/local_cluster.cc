@@ -11,8 +11,9 @@ namespace coord::raft::testing {
 
 namespace fs = std::filesystem;
 
-LocalCluster::LocalCluster(int size, std::function<void(RaftNodeOptions&)> tweak)
-    : tweak_(std::move(tweak)) {
+LocalCluster::LocalCluster(int size, std::function<void(RaftNodeOptions&)> tweak,
+                           std::function<leveldb::Env*(uint64_t id)> env_of)
+    : tweak_(std::move(tweak)), env_of_(std::move(env_of)) {
   char tmpl[] = "/tmp/coord-runtime-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp");
   dir_ = tmpl;
@@ -65,6 +66,7 @@ void LocalCluster::StartNode(uint64_t id) {
   so.cluster_id = "test";
   so.node_id = id;
   so.create_if_missing = true;
+  if (env_of_) so.env = env_of_(id);
   for (auto& [pid, addr] : peers_) so.initial_conf_state.add_voters(pid);
   auto storage = LeveldbStorage::Open(so);
   if (!storage.ok()) throw std::runtime_error(storage.status().ToString());

@@ -26,8 +26,10 @@ struct LocalReplica {
 
 class LocalCluster {
  public:
-  // `tweak` adjusts each node's options (timing, snapshot interval).
-  LocalCluster(int size, std::function<void(RaftNodeOptions&)> tweak = nullptr);
+  // `tweak` adjusts each node's options (timing, snapshot interval); `env_of` gives a node's
+  // storage a leveldb::Env of the test's (null: the default), which must outlive the cluster.
+  LocalCluster(int size, std::function<void(RaftNodeOptions&)> tweak = nullptr,
+               std::function<leveldb::Env*(uint64_t id)> env_of = nullptr);
   ~LocalCluster();
 
   void StartNode(uint64_t id);
@@ -50,6 +52,7 @@ class LocalCluster {
  private:
   std::string dir_;
   std::function<void(RaftNodeOptions&)> tweak_;
+  std::function<leveldb::Env*(uint64_t id)> env_of_;
   std::map<uint64_t, LocalReplica> replicas_;
   std::map<uint64_t, std::string> peers_;
 };

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <future>
 #include <thread>
 
 #include "tests/runtime/local_cluster.h"
+#include "tests/runtime/sync_gate_env.h"
 
 namespace coord::raft::testing {
 namespace {
@@ -199,6 +201,63 @@ TEST(RaftNodeTest, LeaderReportsTheFirstIndexOfItsTerm) {
   EXPECT_GT(after.term_start_index, before.last_index);
   const uint64_t other = 6 - first - second;
   EXPECT_EQ(c.node(other).status().term_start_index, 0u) << "a follower reports none";
+}
+
+// A Ready often carries both entries just committed and new proposals to sync. The committed
+// ones are already on this node's disk: they must be applied (and answered) without waiting
+// for the new ones' fsync (RaftNode::HandOverDurableCommitted).
+TEST(RaftNodeTest, CommittedEntriesDoNotWaitForTheNextEntriesSync) {
+  SyncGateEnv gates[4];
+  // Heartbeats rare, elections far: while the leader's disk is held, the only messages from
+  // the followers are their acks.
+  LocalCluster c(
+      3, [](RaftNodeOptions& o) { o.election_ticks = 150; o.heartbeat_ticks = 40; },
+      [&gates](uint64_t id) { return &gates[id]; });
+  const uint64_t leader = c.AwaitLeader(std::chrono::seconds(20));
+  ASSERT_NE(leader, 0u);
+  ASSERT_TRUE(c.Put(leader, "warm", "up").ok());
+  std::vector<uint64_t> followers;
+  for (uint64_t id : {1, 2, 3}) {
+    if (id != leader) followers.push_back(id);
+  }
+  auto received_from = [&](uint64_t id) {
+    return c.replica(leader).transport->transport().stats().peers[id].messages_received;
+  };
+  std::map<uint64_t, uint64_t> received_before, writes_before;
+  for (uint64_t f : followers) {
+    received_before[f] = received_from(f);
+    writes_before[f] = c.replica(f).storage->stats().writes;
+  }
+
+  SyncGateEnv& gate = gates[leader];
+  gate.Close();
+  std::promise<Result<std::string>> first;
+  c.node(leader).Propose("first=1", [&first](Result<std::string> r) { first.set_value(r); });
+  ASSERT_TRUE(gate.WaitForBlocked(1, std::chrono::seconds(5))) << "the leader syncs `first`";
+  // The followers sync `first` and their acks reach the leader, whose Raft thread is held.
+  ASSERT_TRUE(LocalCluster::Eventually([&] {
+    for (uint64_t f : followers) {
+      if (c.replica(f).storage->stats().writes <= writes_before[f]) return false;
+      if (received_from(f) <= received_before[f]) return false;
+    }
+    return true;
+  }));
+  std::promise<Result<std::string>> second;
+  c.node(leader).Propose("second=2", [&second](Result<std::string> r) { second.set_value(r); });
+  // Let `first`'s sync finish: the next round commits `first` and appends `second`, whose
+  // sync the gate holds.
+  gate.Allow(1);
+  auto first_done = first.get_future();
+  const bool applied_while_held =
+      first_done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  const bool second_held = gate.WaitForBlocked(1, std::chrono::seconds(1));
+  gate.Open();
+  ASSERT_TRUE(applied_while_held) << "`first` waited for `second`'s fsync";
+  EXPECT_TRUE(second_held);
+  EXPECT_TRUE(first_done.get().ok());
+  auto second_done = second.get_future();
+  ASSERT_EQ(second_done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(second_done.get().ok());
 }
 
 TEST(RaftNodeTest, MinorityFailsFastWithoutLeader) {
