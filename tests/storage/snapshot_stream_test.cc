@@ -15,22 +15,6 @@
 namespace coord::raft {
 namespace {
 
-std::vector<std::string> SnapshotFilesIn(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name.starts_with("snap-")) out.push_back(name);
-  }
-  return out;
-}
-
-std::string RandomBytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng());
-  return s;
-}
-
 // Writes `data` in pieces of the given sizes, cycling through them.
 LeveldbStorage::SnapshotProducer InPieces(const std::string& data, std::vector<size_t> sizes) {
   return [&data, sizes](SnapshotSink& sink) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,24 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The snapshot files (and temp files) in `dir`, by name.
+inline std::vector<std::string> SnapshotFilesIn(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with("snap-")) out.push_back(name);
+  }
+  return out;
+}
+
+// `n` pseudo-random bytes, the same for the same seed.
+inline std::string RandomBytes(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
 
 // Options for node 1 of cluster "test-cluster" in `dir`, creating it if needed.
 inline LeveldbStorageOptions TestOptions(const std::string& dir, leveldb::Env* env = nullptr,
