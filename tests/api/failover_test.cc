@@ -101,6 +101,19 @@ TEST(Failover, LeaderKilledMidLoadWritesContinueExactlyOnce) {
   std::atomic<bool> stop{false};
   std::vector<std::unique_ptr<RetryingWriter>> writers;
   std::vector<std::thread> threads;
+  // A failed ASSERT returns early: the writers must still be stopped and joined before the
+  // cluster goes (a joinable std::thread's destructor terminates the test binary and leaves
+  // the coordd children running).
+  struct StopAndJoin {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~StopAndJoin() {
+      stop.store(true);
+      for (std::thread& t : threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+  } stop_and_join{stop, threads};
   for (int i = 0; i < 3; ++i) {
     writers.push_back(std::make_unique<RetryingWriter>(&c, "/load", i));
     threads.emplace_back([&, w = writers.back().get()] { w->Run(stop); });
