@@ -18,15 +18,6 @@ using keys::Kind;
 
 std::string Str(uint64_t v) { return std::to_string(v); }
 
-// Hands data already in memory to a sink in the pieces a file sink syncs by.
-Status WriteInChunks(std::string_view data, SnapshotSink& sink) {
-  for (size_t offset = 0; offset < data.size(); offset += SnapshotFileSink::kSyncEvery) {
-    Status s = sink.Write(data.substr(offset, SnapshotFileSink::kSyncEvery));
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
 void PutRecord(leveldb::WriteBatch* batch, const std::string& key,
                const google::protobuf::MessageLite& message) {
   batch->Put(key, EncodeRecord(key, message));
@@ -235,9 +226,8 @@ Status LeveldbStorage::Persist(const std::optional<pb::Snapshot>& snapshot,
   std::optional<storagepb::SnapshotFileRecord> new_file;
   if (snapshot) {
     Result<storagepb::SnapshotFileRecord> written =
-        WriteSnapshotFile(snapshot->metadata(), [&snapshot](SnapshotSink& sink) {
-          return WriteInChunks(snapshot->data(), sink);
-        });
+        WriteSnapshotFile(snapshot->metadata(),
+                          [&snapshot](SnapshotSink& sink) { return sink.Write(snapshot->data()); });
     if (!written.ok()) return written.status();
     new_file = std::move(written).value();
   }
@@ -285,7 +275,7 @@ Result<pb::SnapshotMetadata> LeveldbStorage::CreateSnapshot(uint64_t index,
 Result<LeveldbStorage::PreparedSnapshot> LeveldbStorage::PrepareSnapshot(
     uint64_t index, uint64_t term, const pb::ConfState& conf_state, std::string_view data) {
   return PrepareSnapshot(index, term, conf_state,
-                         [data](SnapshotSink& sink) { return WriteInChunks(data, sink); });
+                         [data](SnapshotSink& sink) { return sink.Write(data); });
 }
 
 Result<LeveldbStorage::PreparedSnapshot> LeveldbStorage::PrepareSnapshot(

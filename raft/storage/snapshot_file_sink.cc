@@ -34,12 +34,17 @@ Status SnapshotFileSink::Write(std::string_view chunk) {
   if (!failed_.ok()) return failed_;
   if (!file_) return failed_ = Status::InvalidArgument("snapshot file already finished");
   crc_ = crc32c::Extend(crc_, chunk);
-  leveldb::Status s = file_->Append(leveldb::Slice(chunk.data(), chunk.size()));
   size_ += chunk.size();
-  unsynced_ += chunk.size();
-  if (s.ok() && unsynced_ >= kSyncEvery) {
-    s = file_->Sync();
-    unsynced_ = 0;
+  leveldb::Status s;
+  while (s.ok() && !chunk.empty()) {
+    const std::string_view piece = chunk.substr(0, kSyncEvery - unsynced_);
+    chunk.remove_prefix(piece.size());
+    s = file_->Append(leveldb::Slice(piece.data(), piece.size()));
+    unsynced_ += piece.size();
+    if (s.ok() && unsynced_ == kSyncEvery) {
+      s = file_->Sync();
+      unsynced_ = 0;
+    }
   }
   if (!s.ok()) failed_ = FromLeveldb(s, "writing snapshot data file " + final_path_);
   return failed_;

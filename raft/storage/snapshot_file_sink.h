@@ -35,11 +35,10 @@ class SnapshotFileSink : public SnapshotSink {
                                                           storagepb::SnapshotFileRecord record);
   ~SnapshotFileSink() override;
 
+  // Any size: a large chunk is appended in pieces, synced at every kSyncEvery bytes.
   Status Write(std::string_view chunk) override;
   // Makes the file durable under its final name and returns its record. Once only.
   Result<storagepb::SnapshotFileRecord> Finish();
-
-  uint64_t bytes_written() const { return size_; }
 
  private:
   SnapshotFileSink(leveldb::Env* env, std::string temp_path, std::string final_path,

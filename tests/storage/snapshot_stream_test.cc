@@ -84,7 +84,9 @@ TEST(SnapshotStream, FileIsSyncedAsItIsWrittenNotOnlyAtTheEnd) {
   // what survives of the temp file is what the sink synced on its way.
   Result<LeveldbStorage::PreparedSnapshot> prepared =
       storage->PrepareSnapshot(8, 1, MakeConf({1}), [&](SnapshotSink& sink) {
-        Status s = InPieces(data, {SnapshotFileSink::kSyncEvery / 2})(sink);
+        // Half a sync interval, then three in one piece: a large piece is synced per MB too.
+        constexpr uint64_t kMB = SnapshotFileSink::kSyncEvery;
+        Status s = InPieces(data, {kMB / 2, 3 * kMB})(sink);
         env.CrashAfter(0);
         return s;
       });
